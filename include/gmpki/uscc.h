@@ -27,11 +27,16 @@ int gmpki_uscc_validate(const char *code, size_t *pos, char *expected);
 /*
  * Validates a 组织机构代码 (8 characters + check, digits and upper-case
  * letters; an optional '-' before the check character).  Same outputs with
- * GMPKI_ERR_ORGCODE.
+ * GMPKI_ERR_ORGCODE; *pos is 0 for a wrong length and counts the '-' when
+ * present.  gmpki_uscc_validate does not apply this to positions 9-17 (see
+ * lib/uscc.c); call it on code + 8 for that stricter check.
  */
 int gmpki_orgcode_validate(const char *code, size_t *pos, char *expected);
 
-/* The check character of the first 17 characters of a USCC, or 0 if invalid. */
+/*
+ * The check character of the first 17 characters of a USCC, or 0 when one
+ * of them is outside the character set (no other rule is applied).
+ */
 char gmpki_uscc_check_char(const char *first17);
 
 #ifdef __cplusplus
