@@ -1,0 +1,35 @@
+/*
+ * app.h - what every certsvc request handler can reach.
+ */
+#ifndef SVC_APP_H
+#define SVC_APP_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <time.h>
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "config.h"
+#include "db.h"
+#include "ratelimit.h"
+#include "signer.h"
+
+struct svc_app {
+	struct svc_config cfg;
+	svc_db_pool *pool;
+	X509 *root;               /* trust anchor                          */
+	X509 *issuing;            /* issuing CA (its key is in the signer) */
+	STACK_OF(X509) *chain;    /* issuing, root                         */
+	X509 *ocsp_cert;          /* delegated OCSP responder              */
+	EVP_PKEY *ocsp_key;
+	struct svc_signer *signer;
+	struct svc_ratelimit *rl;
+	pthread_mutex_t crl_lock; /* guards the cached CRL                 */
+	unsigned char *crl_der;
+	size_t crl_len;
+	time_t crl_made;
+};
+
+#endif

@@ -1,0 +1,42 @@
+/*
+ * config.h - certsvc's configuration: DATA/certsvc.conf, "key = value"
+ * lines, '#' comments.  Unknown keys and bad values are errors naming the
+ * line.  docs/CERTSVC.md lists every key.
+ */
+#ifndef SVC_CONFIG_H
+#define SVC_CONFIG_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct svc_config {
+	char data_dir[PATH_MAX];
+	char listen_addr[64];      /* listen = 127.0.0.1:8440 */
+	int port;
+	char public_url[256];      /* public_url = http://127.0.0.1:8440 */
+	char database[PATH_MAX + 16]; /* database = sqlite:DATA/certsvc.db */
+	char ca_dir[PATH_MAX];     /* ca_dir = DATA/ca */
+	uint32_t pbkdf2_iter;      /* account password hashing */
+	int session_ttl;           /* seconds, 1800 */
+	int ticket_ttl;            /* 600 */
+	int captcha_ttl;           /* 300 */
+	int lockout_threshold;     /* 5 */
+	int lockout_seconds;       /* 900 */
+	int rate_limit_per_minute; /* per client address, login attempts: 30 */
+	int crl_interval;          /* regenerate at least this often: 86400 */
+	int crl_validity;          /* nextUpdate - thisUpdate: 7 days */
+	int ocsp_validity;         /* nextUpdate of OCSP answers: 3600 */
+	int helper_port;           /* the certificate helper's loopback port */
+	int threads;               /* HTTP thread pool: 4 */
+	int demo;                  /* demo data was loaded (informational) */
+};
+
+void svc_config_defaults(struct svc_config *c, const char *data_dir);
+/* Loads DATA/certsvc.conf over the defaults; err gets "line N: ..." */
+int svc_config_load(const char *data_dir, struct svc_config *c, char *err,
+    size_t errlen);
+/* Writes DATA/certsvc.conf (0600). */
+int svc_config_write(const struct svc_config *c);
+
+#endif
