@@ -5,8 +5,11 @@
  * with PBKDF2, PRF HMAC-SM3 under 1.2.156.10197.1.401.2, and SM4-CBC.
  * Read: that, PRF 1.2.156.10197.1.401.3.1 (GM/T 0091-2020), and
  * PBKDF2-HMAC-SHA256 + SM4-CBC (as `openssl pkcs8 -topk8 -v2 sm4-cbc`
- * writes), and plain PKCS#8 / "EC PRIVATE KEY" SM2 keys.
- * Requires gmpki_init().
+ * writes), and plain PKCS#8 / "EC PRIVATE KEY" / "SM2 PRIVATE KEY" SM2 keys,
+ * PEM or DER.  PBES1, scrypt and legacy "Proc-Type" PEM encryption are
+ * GMPKI_ERR_DECODE.  Keys come back as "SM2"-type EVP_PKEYs.
+ * Requires gmpki_init().  OpenSSL 3.0's own CLI cannot open the encrypted
+ * keys written here (it has no hmacWithSM3); plain ones it can.
  */
 #ifndef GMPKI_PKCS8_H
 #define GMPKI_PKCS8_H
@@ -21,6 +24,9 @@ extern "C" {
 #endif
 
 #define GMPKI_PBKDF2_DEFAULT_ITER 100000
+/* Higher iteration counts are refused on reading (GMPKI_ERR_TOO_LARGE) and
+ * writing (GMPKI_ERR_ARG): several seconds of PBKDF2-HMAC-SM3 on one core. */
+#define GMPKI_PBKDF2_MAX_ITER 10000000
 #define GMPKI_MAX_PASS_LEN 1024
 
 /*
