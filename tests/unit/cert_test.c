@@ -103,6 +103,9 @@ test_chain(void)
 	X509_NAME *rn = name("/C=CN/O=国家统计局/CN=NBS Root CA");
 	X509_NAME *cn = name("/C=CN/O=国家统计局/CN=NBS Issuing CA 1");
 	X509_NAME *en = NULL;
+	X509_REQ *req = NULL;
+	unsigned char *der;
+	int derlen;
 	char out[16384];
 	time_t now = time(NULL);
 	struct tm a, b;
@@ -118,7 +121,21 @@ test_chain(void)
 	init_params(&p, GMPKI_CERT_ISSUING, cn, ca_key, root, root_key);
 	p.crl_url = "http://pki.example.cn/crl/root.crl";
 	CHECK_OK(gmpki_cert_issue(&p, &ca));
-	init_params(&p, GMPKI_CERT_EE_SIGN, en, ee_key, ca, ca_key);
+	/* The EE key arrives in a CSR: issue to the request's public key. */
+	CHECK_OK(gmpki_csr_create(ee_key, en, NULL, &req));
+	if (req != NULL) {
+		der = NULL;
+		derlen = i2d_X509_REQ(req, &der);
+		X509_REQ_free(req);
+		req = NULL;
+		CHECK_OK(gmpki_csr_parse_verify(der, derlen > 0 ?
+		    (size_t)derlen : 0, NULL, &req));
+		OPENSSL_free(der);
+	}
+	if (req == NULL)
+		goto out;
+	init_params(&p, GMPKI_CERT_EE_SIGN, en, X509_REQ_get0_pubkey(req), ca,
+	    ca_key);
 	p.uscc = USCC;
 	p.crl_url = "http://pki.example.cn/crl/ca1.crl";
 	p.ocsp_url = "http://pki.example.cn/ocsp";
@@ -126,6 +143,7 @@ test_chain(void)
 	CHECK_OK(gmpki_cert_issue(&p, &ee));
 	if (root == NULL || ca == NULL || ee == NULL)
 		goto out;
+	CHECK(gmpki_sm2_key_match(ee_key, X509_get0_pubkey(ee)));
 
 	/* Each link verifies with its issuer's key and the default ID. */
 	CHECK_OK(gmpki_sm2_verify_cert(root, root_key, NULL));
@@ -236,6 +254,7 @@ test_chain(void)
 	    "cut -d: -f1)", out, sizeof(out)) == 0);
 	CHECK(strstr(out, "PRINTABLESTRING   :" USCC) != NULL);
 out:
+	X509_REQ_free(req);
 	X509_NAME_free(rn);
 	X509_NAME_free(cn);
 	X509_NAME_free(en);
