@@ -41,8 +41,12 @@ struct gmpki_verify_result {
  * from the CRLs (each verified) or of the leaf from the OCSP response.
  * Returns 0 or: GMPKI_ERR_CERT_EXPIRED, _NOT_YET_VALID, _UNTRUSTED (no
  * path to the root), _SIGNATURE, _REVOKED, _CHAIN (other failures),
- * GMPKI_ERR_CRL_* / GMPKI_ERR_OCSP_* for bad revocation input,
- * GMPKI_ERR_REVOCATION_UNKNOWN when required and missing.  res may be NULL.
+ * _PROFILE (a key in the chain is not SM2), the code of bad revocation
+ * input (GMPKI_ERR_CRL_*, GMPKI_ERR_OCSP_*, GMPKI_ERR_SIGNATURE for a CRL
+ * or OCSP signature, GMPKI_ERR_DECODE ...), GMPKI_ERR_REVOCATION_UNKNOWN
+ * when required and missing or when the responder says "unknown".  res
+ * may be NULL; on GMPKI_ERR_CERT_REVOKED its depth, revoked_at and reason
+ * describe the revoked certificate.  docs/REVOCATION.md has the policy.
  */
 int gmpki_verify_cert(X509 *cert, const struct gmpki_verify_opts *opts,
     struct gmpki_verify_result *res);
