@@ -823,6 +823,27 @@ serial_canonical(const char *s)
 	return 1;
 }
 
+/*
+ * The serial as index.tsv keys it: gmpki_serial_hex, then without leading
+ * zeros (gmpki_serial_hex keeps whole bytes, "04AB", in lib/cert.c as of
+ * this writing; cert.h promises no leading zeros: normalise here either
+ * way so that one certificate always has one key).
+ */
+static int
+serial_key(const ASN1_INTEGER *sn, char *out, size_t outlen)
+{
+	size_t n, skip = 0;
+	int rc;
+
+	if ((rc = gmpki_serial_hex(sn, out, outlen)) != 0)
+		return rc;
+	n = strlen(out);
+	while (skip + 1 < n && out[skip] == '0')
+		skip++;
+	memmove(out, out + skip, n - skip + 1);
+	return 0;
+}
+
 static int
 reason_valid(int reason)
 {
@@ -1023,7 +1044,7 @@ gmpki_ca_sign(gmpki_ca *ca, const struct gmpki_ee_request *r, X509 **out)
 		if ((rc = gmpki_ca_issue_ee(ca, r, &cert)) != 0)
 			goto out;
 		memset(&rec, 0, sizeof(rec));
-		if ((rc = gmpki_serial_hex(X509_get0_serialNumber(cert),
+		if ((rc = serial_key(X509_get0_serialNumber(cert),
 		    rec.serial, sizeof(rec.serial))) != 0)
 			goto out;
 		if (index_find(&ix, rec.serial) == NULL)
@@ -1081,7 +1102,7 @@ gmpki_ca_revoke(gmpki_ca *ca, const char *serial_hex, int reason, time_t at)
 	/* Normalise: case and leading zeros do not matter to the user. */
 	if ((rc = gmpki_serial_from_hex(serial_hex, &sn)) != 0)
 		return rc;
-	rc = gmpki_serial_hex(sn, serial, sizeof(serial));
+	rc = serial_key(sn, serial, sizeof(serial));
 	ASN1_INTEGER_free(sn);
 	if (rc != 0)
 		return rc;

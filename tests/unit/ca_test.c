@@ -166,6 +166,17 @@ count_certs(const char *dir)
 	return n;
 }
 
+/* Serial hex without leading zeros, as index.tsv keys it. */
+static void
+strip_zeros(char *s)
+{
+	size_t skip = 0, n = strlen(s);
+
+	while (skip + 1 < n && s[skip] == '0')
+		skip++;
+	memmove(s, s + skip, n - skip + 1);
+}
+
 /* --- init --------------------------------------------------------------- */
 
 static void
@@ -631,6 +642,7 @@ test_sign_records(void)
 	CHECK_OK(gmpki_ca_sign(ca, &r, &cert));
 	CHECK_OK(gmpki_serial_hex(X509_get0_serialNumber(cert), serial1,
 	    sizeof(serial1)));
+	strip_zeros(serial1);
 	{
 		char rel[128];
 
@@ -646,6 +658,7 @@ test_sign_records(void)
 	CHECK_OK(gmpki_ca_sign(ca, &r, &cert));
 	CHECK_OK(gmpki_serial_hex(X509_get0_serialNumber(cert), serial2,
 	    sizeof(serial2)));
+	strip_zeros(serial2);
 	CHECK(strcmp(serial1, serial2) != 0);
 	CHECK(count_certs(tpath("a")) == 2);
 
@@ -801,6 +814,67 @@ test_crl_empty(void)
 	gmpki_ca_free(ca);
 }
 
+/*
+ * A serial whose first byte is below 0x10: one key in index.tsv however
+ * it is written (BN_bn2hex gives "0A..", the index "A..").
+ */
+static void
+test_serial_leading_zero(void)
+{
+	gmpki_ca *ca;
+	struct gmpki_ee_request r;
+	struct collect c;
+	EVP_PKEY *k = new_key();
+	X509 *cert = NULL;
+	X509_CRL *crl = NULL;
+	const ASN1_INTEGER *sn;
+	char hex[80], padded[90];
+	int i, found = 0;
+
+	CHECK_OK(init_ca("lz", PASS));
+	if ((ca = open_ca("lz")) == NULL)
+		goto out;
+	ee_request(&r, k, "zero");
+	for (i = 0; i < 400 && !found; i++) {
+		X509_free(cert);
+		cert = NULL;
+		CHECK_OK(gmpki_ca_sign(ca, &r, &cert));
+		if (cert == NULL)
+			break;
+		sn = X509_get0_serialNumber(cert);
+		found = ASN1_STRING_length(sn) > 0 &&
+		    ASN1_STRING_get0_data(sn)[0] < 0x10;
+	}
+	CHECK(found);
+	if (!found)
+		goto out;
+	CHECK_OK(gmpki_serial_hex(X509_get0_serialNumber(cert), hex,
+	    sizeof(hex)));
+	strip_zeros(hex);
+	CHECK(hex[0] != '0');
+	{
+		char rel[128];
+
+		snprintf(rel, sizeof(rel), "lz/certs/%s.pem", hex);
+		CHECK(exists(tpath(rel)));
+	}
+	snprintf(padded, sizeof(padded), "000%s", hex);
+	CHECK_OK(gmpki_ca_revoke(ca, padded, GMPKI_REASON_SUPERSEDED, 0));
+	CHECK_RC(gmpki_ca_revoke(ca, hex, GMPKI_REASON_SUPERSEDED, 0),
+	    GMPKI_ERR_ALREADY_REVOKED);
+	memset(&c, 0, sizeof(c));
+	CHECK_OK(gmpki_ca_records(ca, collect_fn, &c));
+	CHECK(c.n == i);
+	CHECK_OK(gmpki_ca_crl(ca, 0, &crl));
+	CHECK_RC(gmpki_crl_find(crl, X509_get0_serialNumber(cert), NULL,
+	    NULL), 0);
+out:
+	X509_CRL_free(crl);
+	X509_free(cert);
+	EVP_PKEY_free(k);
+	gmpki_ca_free(ca);
+}
+
 /* --- a damaged index or crlnumber stops every operation ------------------ */
 
 static int
@@ -932,6 +1006,7 @@ main(void)
 	RUN(test_revoke);
 	RUN(test_crl);
 	RUN(test_crl_empty);
+	RUN(test_serial_leading_zero);
 	RUN(test_index_strict);
 	rm_rf(tmpdir);
 	TEST_MAIN_END();
