@@ -106,10 +106,10 @@ open_ca(const char *cmd, const char *dir, const char *pass_file,
 	rc = gmpki_ca_open(dir, pass, passlen, ca);
 	cli_pass_free(pass, passlen);
 	if (rc == GMPKI_ERR_PERMISSION) {
-		cli_message(cmd, "CA私钥目录或文件可被他人访问，请执行 chmod 700 "
-		    "private; chmod 600 private/*",
-		    "the CA's private folder or key files are accessible to "
-		    "others: chmod 700 private; chmod 600 private/*", dir);
+		cli_error(cmd, dir, rc);
+		fprintf(stderr, "  CA私钥目录或文件可被他人访问，请执行 (the CA's "
+		    "private folder or keys are open to others; run):\n"
+		    "  chmod 700 %s/private; chmod 600 %s/private/*\n", dir, dir);
 		return CLI_FAIL;
 	}
 	if (rc == GMPKI_ERR_IO && pass_file == NULL) {
