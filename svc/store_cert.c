@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "gmpki/error.h"
+#include "gmpki/io.h"
 
 #define CERT_SELECT                                                           \
 	"SELECT c.serial, c.account_id, a.username, c.subject, c.not_before,"  \
@@ -67,6 +68,8 @@ svc_cert_add(svc_db *db, const struct svc_cert *c)
 
 	if (db == NULL || c == NULL || c->der == NULL || c->der_len == 0)
 		return GMPKI_ERR_ARG;
+	if (c->der_len > GMPKI_MAX_CERT_SIZE)
+		return GMPKI_ERR_TOO_LARGE;
 	if (memchr(c->serial, '\0', sizeof(c->serial)) == NULL ||
 	    !cert_serial_ok(c->serial) ||
 	    memchr(c->sm3_fp, '\0', sizeof(c->sm3_fp)) == NULL ||
@@ -136,7 +139,7 @@ cert_row(svc_stmt *st, int with_der, struct svc_cert *c)
 		return SVC_ERR_DB;
 	if (with_der) {
 		der = svc_stmt_blob(st, 11, &len);
-		if (der == NULL || len == 0 || len > 1024 * 1024)
+		if (der == NULL || len == 0 || len > GMPKI_MAX_CERT_SIZE)
 			return SVC_ERR_DB;
 		if ((c->der = malloc(len)) == NULL)
 			return GMPKI_ERR_NOMEM;

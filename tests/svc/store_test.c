@@ -312,6 +312,9 @@ test_cert(void)
 	CHECK_RC(svc_cert_add(db, &c), GMPKI_ERR_ARG);
 	cert_init(&c, "ABC", 9999, 1);
 	CHECK_RC(svc_cert_add(db, &c), SVC_ERR_DB);	/* no such account */
+	cert_init(&c, "ABC", acc, 1);
+	c.der_len = GMPKI_MAX_CERT_SIZE + 1;	/* never read: refused first */
+	CHECK_RC(svc_cert_add(db, &c), GMPKI_ERR_TOO_LARGE);
 
 	CHECK_OK(svc_cert_find(db, "1A2B", 1, &got));
 	CHECK_STR(got.serial, "1A2B");
