@@ -30,4 +30,10 @@ const char *svc_t(const char *lang, const char *key);
 const unsigned char *svc_asset(const char *path, size_t *len,
     const char **type);
 
+/* GET /static/<file>: web/svc/<file> when the name matches
+ * [a-z0-9_-]+\.(css|js|png|svg|ico), else 404; cacheable.  Route it as
+ * {"GET", "/static/", svc_static_handler, 0,
+ *  SVC_ROUTE_PREFIX | SVC_ROUTE_NO_DB}. */
+int svc_static_handler(struct svc_req *r, struct svc_resp *w);
+
 #endif
