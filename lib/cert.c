@@ -315,17 +315,24 @@ out:
 	return rc;
 }
 
-/* RFC 5280 §4.2.1.12, non-critical. */
+/* RFC 5280 §4.2.1.12, non-critical.  nid, or oid when nid is NID_undef
+ * (a purpose OpenSSL has no NID for). */
 static int
-add_eku(X509 *x, int nid)
+add_eku(X509 *x, int nid, const char *oid)
 {
 	EXTENDED_KEY_USAGE *eku;
+	ASN1_OBJECT *obj;
 	int rc = GMPKI_ERR_NOMEM;
 
 	if ((eku = sk_ASN1_OBJECT_new_null()) == NULL)
 		return GMPKI_ERR_NOMEM;
-	if (!sk_ASN1_OBJECT_push(eku, OBJ_nid2obj(nid)))
+	/* OBJ_txt2obj with no_name 1 makes a private object: nothing is
+	 * added to OpenSSL's global table. */
+	obj = nid != NID_undef ? OBJ_nid2obj(nid) : OBJ_txt2obj(oid, 1);
+	if (obj == NULL || !sk_ASN1_OBJECT_push(eku, obj)) {
+		ASN1_OBJECT_free(obj);
 		goto out;
+	}
 	if (X509_add1_ext_i2d(x, NID_ext_key_usage, eku, 0,
 	    X509V3_ADD_DEFAULT) != 1)
 		goto out;
@@ -537,6 +544,7 @@ default_years(enum gmpki_cert_kind kind)
 	case GMPKI_CERT_ISSUING:
 		return 10;
 	case GMPKI_CERT_OCSP:
+	case GMPKI_CERT_DOCSIGN:
 		return 1;
 	default:
 		return GMPKI_DEFAULT_EE_YEARS;
@@ -582,6 +590,7 @@ check_params(const struct gmpki_issue_params *p)
 	case GMPKI_CERT_ISSUING:
 	case GMPKI_CERT_EE_SIGN:
 	case GMPKI_CERT_OCSP:
+	case GMPKI_CERT_DOCSIGN:
 		if (p->issuer_cert == NULL)
 			return GMPKI_ERR_ARG;
 		break;
@@ -657,9 +666,13 @@ add_profile_exts(X509 *x, const struct gmpki_issue_params *p)
 	if (rc != 0)
 		goto out;
 	if (p->kind == GMPKI_CERT_EE_SIGN)
-		rc = add_eku(x, NID_client_auth);
+		rc = add_eku(x, NID_client_auth, NULL);
 	else if (p->kind == GMPKI_CERT_OCSP)
-		rc = add_eku(x, NID_OCSP_sign);	/* RFC 6960 §4.2.2.2 */
+		rc = add_eku(x, NID_OCSP_sign, NULL);	/* RFC 6960 §4.2.2.2 */
+	else if (p->kind == GMPKI_CERT_DOCSIGN)
+		/* RFC 9336 §3: signs documents (the service's signed
+		 * reporting-system directory), nothing else. */
+		rc = add_eku(x, NID_undef, GMPKI_OID_KP_DOCUMENT_SIGNING);
 	if (rc != 0)
 		goto out;
 	if ((rc = add_ski(x, &ski)) != 0)

@@ -23,7 +23,11 @@ enum gmpki_cert_kind {
 	GMPKI_CERT_ISSUING,    /* issuing (subordinate) CA, pathLen 0       */
 	GMPKI_CERT_EE_SIGN,    /* enterprise user's signing certificate     */
 	GMPKI_CERT_OCSP,       /* delegated OCSP responder (RFC 6960 §4.2.2.2) */
+	GMPKI_CERT_DOCSIGN,    /* the service's document signer (RFC 9336) */
 };
+
+/* id-kp-documentSigning (RFC 9336 §3); OpenSSL 3.0 has no NID for it. */
+#define GMPKI_OID_KP_DOCUMENT_SIGNING "1.3.6.1.5.5.7.3.36"
 
 /* What the issuer decides; everything else comes from the profile. */
 struct gmpki_issue_params {
@@ -34,7 +38,8 @@ struct gmpki_issue_params {
 	EVP_PKEY *issuer_key;      /* signing key (the subject's for a root) */
 	time_t not_before;         /* 0: now                                 */
 	time_t not_after;          /* 0: not_before + years (calendar)       */
-	int years;                 /* 0: 3 for EE, 20 root, 10 issuing, 1 OCSP */
+	int years;                 /* 0: 3 for EE, 20 root, 10 issuing,
+	                              1 OCSP and DOCSIGN */
 	const char *uscc;          /* EE: 统一社会信用代码 for the extension  */
 	const char *crl_url;       /* CRL distribution point URI, or NULL    */
 	const char *ocsp_url;      /* AIA OCSP URI, or NULL                  */

@@ -1,7 +1,8 @@
 /*
- * cert_test.c - issuing to the profile (root -> issuing CA -> EE, OCSP),
- * reading certificates back, serials and times; interop with the openssl
- * CLI, which verifies SM2 certificates link by link with -vfyopt distid.
+ * cert_test.c - issuing to the profile (root -> issuing CA -> EE, OCSP,
+ * DOCSIGN), reading certificates back, serials and times; interop with the
+ * openssl CLI, which verifies SM2 certificates link by link with -vfyopt
+ * distid.
  */
 #include "test.h"
 
@@ -295,6 +296,72 @@ test_ocsp_cert(void)
 	    "-purpose ocsphelper ocsp.pem", out, sizeof(out)) == 0);
 	CHECK(strstr(out, "ocsp.pem: OK") != NULL);
 out:
+	X509_free(x);
+	EVP_PKEY_free(k);
+	X509_NAME_free(n);
+}
+
+/* The service's document signer (RFC 9336): KU digitalSignature only,
+ * EKU id-kp-documentSigning and nothing else, 1 year, revocable. */
+static void
+test_docsign_cert(void)
+{
+	struct gmpki_issue_params p;
+	struct gmpki_cert_info info;
+	X509_NAME *n = name("/C=CN/O=国家统计局/CN=NBS Directory Signer");
+	EXTENDED_KEY_USAGE *eku = NULL;
+	EVP_PKEY *k = NULL;
+	X509 *x = NULL, *y = NULL;
+	char out[16384], oid[64];
+	int crit = -1;
+	struct tm a, b;
+
+	CHECK_OK(gmpki_sm2_keygen(&k));
+	init_params(&p, GMPKI_CERT_DOCSIGN, n, k, ca, ca_key);
+	p.crl_url = "http://pki.example.cn/crl";
+	p.ocsp_url = "http://pki.example.cn/ocsp";
+	CHECK_OK(gmpki_cert_issue(&p, &x));
+	if (x == NULL)
+		goto out;
+	CHECK_OK(gmpki_sm2_verify_cert(x, ca_key, NULL));
+	CHECK_OK(gmpki_cert_info_get(x, &info));
+	CHECK(info.key_usage == KU_DIGITAL_SIGNATURE && !info.is_ca);
+	CHECK(X509_get_ext_by_NID(x, NID_key_usage, -1) >= 0 &&
+	    X509_EXTENSION_get_critical(X509_get_ext(x,
+	    X509_get_ext_by_NID(x, NID_key_usage, -1))));
+	eku = X509_get_ext_d2i(x, NID_ext_key_usage, &crit, NULL);
+	CHECK(eku != NULL && sk_ASN1_OBJECT_num(eku) == 1 && crit == 0);
+	if (eku != NULL && sk_ASN1_OBJECT_num(eku) == 1) {
+		OBJ_obj2txt(oid, sizeof(oid), sk_ASN1_OBJECT_value(eku, 0), 1);
+		CHECK_STR(oid, GMPKI_OID_KP_DOCUMENT_SIGNING);
+	}
+	/* Neither a client-auth nor an OCSP-signing certificate. */
+	CHECK((X509_get_extended_key_usage(x) &
+	    (XKU_SSL_CLIENT | XKU_OCSP_SIGN)) == 0);
+	CHECK(X509_get_ext_by_NID(x, NID_id_pkix_OCSP_noCheck, -1) < 0);
+	CHECK(X509_get0_subject_key_id(x) != NULL);
+	CHECK(X509_get0_authority_key_id(x) != NULL &&
+	    ASN1_OCTET_STRING_cmp(X509_get0_authority_key_id(x),
+	    X509_get0_subject_key_id(ca)) == 0);
+	CHECK_STR(info.ocsp_url, "http://pki.example.cn/ocsp");
+	CHECK_STR(info.crl_url, "http://pki.example.cn/crl");
+	gmtime_r(&info.not_before, &a);
+	gmtime_r(&info.not_after, &b);
+	CHECK(b.tm_year == a.tm_year + 1);
+	/* Issued by a CA only: an issuer certificate is required. */
+	init_params(&p, GMPKI_CERT_DOCSIGN, n, k, NULL, ca_key);
+	CHECK_RC(gmpki_cert_issue(&p, &y), GMPKI_ERR_ARG);
+	CHECK(y == NULL);
+	CHECK_OK(write_cert(x, "docsign.pem"));
+	CHECK(run("openssl x509 -text -noout -in docsign.pem", out,
+	    sizeof(out)) == 0);
+	CHECK(strstr(out, "1.3.6.1.5.5.7.3.36") != NULL ||
+	    strstr(out, "Document Signing") != NULL);
+	CHECK(run("openssl verify " D " -partial_chain -CAfile ca.pem "
+	    "docsign.pem", out, sizeof(out)) == 0);
+	CHECK(strstr(out, "docsign.pem: OK") != NULL);
+out:
+	EXTENDED_KEY_USAGE_free(eku);
 	X509_free(x);
 	EVP_PKEY_free(k);
 	X509_NAME_free(n);
@@ -623,6 +690,7 @@ main(void)
 	RUN(test_chain);
 	if (root != NULL && ca != NULL && ee != NULL) {
 		RUN(test_ocsp_cert);
+		RUN(test_docsign_cert);
 		RUN(test_foreign_issuer);
 		RUN(test_bad_params);
 		RUN(test_validity_years);
