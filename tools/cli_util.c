@@ -94,10 +94,17 @@ cli_output_check(const char *cmd, const char *path, int excl)
 	if (path == NULL || *path == '\0')
 		return cli_usage_error(cmd, "缺少输出文件", "missing output file",
 		    NULL);
-	if (stat(path, &st) == 0) {
+	if (lstat(path, &st) == 0) {
 		if (S_ISDIR(st.st_mode)) {
 			cli_message(cmd, "输出路径是一个目录",
 			    "output path is a directory", path);
+			return CLI_FAIL;
+		}
+		/* Files are replaced by rename(): that would put a regular
+		 * file in place of /dev/stdout or a symlink's name. */
+		if (!S_ISREG(st.st_mode)) {
+			cli_message(cmd, "输出路径不是普通文件",
+			    "output path is not a regular file", path);
 			return CLI_FAIL;
 		}
 		if (excl) {

@@ -264,6 +264,12 @@ t "ca crl: output folder missing"
 expect_fail 1 "输出文件所在目录不存在" "$G" ca crl --dir ca -o nodir/x.crl
 t "keygen: output folder missing"
 expect_fail 1 "输出文件所在目录不存在" "$G" keygen -o nodir/k.pem
+t "req: output is a folder"
+expect_fail 1 "输出路径是一个目录" "$G" req --key user.key \
+    --subject "/C=CN/O=$ORG/CN=alice" -o ca
+ln -s cert.pem link.pem
+t "ca crl: output is a symlink"
+expect_fail 1 "输出路径不是普通文件" "$G" ca crl --dir ca -o link.pem
 t "ca init: parent folder missing"
 expect_fail 1 "文件读写失败" "$G" ca init --dir nodir/ca
 
