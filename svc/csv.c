@@ -105,12 +105,16 @@ svc_csv_next(struct svc_csv *c, struct svc_csv_record *r)
 				} else {
 					c->p++;
 					quoted = 0;
-					/* Only a separator may follow. */
+					/*
+					 * Only a separator may follow.  The
+					 * line named is where the quoted
+					 * field began: a stray quote there
+					 * is the usual cause.
+					 */
 					if (c->p < c->end && *c->p != ',' &&
 					    *c->p != '\n' && *c->p != '\r')
 						return csv_fail(c,
-						    SVC_CSV_AFTER_QUOTE,
-						    c->line);
+						    SVC_CSV_AFTER_QUOTE, qline);
 					continue;
 				}
 			} else if (!quoted) {

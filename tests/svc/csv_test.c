@@ -124,6 +124,9 @@ test_bad_quotes(void)
 	CHECK_CSV_ERR("a,b\nc\"d,e\n", 0, SVC_CSV_BARE_QUOTE, 2);
 	CHECK_CSV_ERR("ok\n\"a\"b,c\n", 0, SVC_CSV_AFTER_QUOTE, 2);
 	CHECK_CSV_ERR("\"a\" ,b\n", 0, SVC_CSV_AFTER_QUOTE, 1);
+	/* A stray quote opens a field that swallows the next line break:
+	 * the line named is where it opened. */
+	CHECK_CSV_ERR("x\n\"a,b\nc,\"d\"\n", 0, SVC_CSV_AFTER_QUOTE, 2);
 	/* The file ends inside quotes: the line the quote opened on. */
 	CHECK_CSV_ERR("a\nb,\"open\nmore\nstill\n", 0, SVC_CSV_UNTERMINATED,
 	    2);
