@@ -21,7 +21,8 @@ static const char verify_usage[] =
     "  --root ROOT.pem     信任的根CA证书 (trusted root certificate)\n"
     "  --chain CHAIN.pem   中间CA证书 (intermediate certificates)\n"
     "  --crl CRL.pem       证书撤销列表，可多次给出 (CRL; may be repeated;\n"
-    "                      each is verified and must be current)\n"
+    "                      each is verified and must be current; one of\n"
+    "                      them must be from the certificate's issuer)\n"
     "  --at TIME           验证时间，UTC (verification time, UTC; default now)\n"
     "  -h, --help          显示帮助 (show this help)\n"
     "\n"
@@ -54,6 +55,9 @@ explain(const char *cmd, const char *certfile, int rc, X509 *cert,
 		    "(%s)\n", t, gmpki_reason_label_zh(res->reason),
 		    gmpki_reason_name(res->reason));
 	}
+	if (rc == GMPKI_ERR_REVOCATION_UNKNOWN)
+		fprintf(stderr, "  给出的证书撤销列表都不是此证书签发者的 (none of "
+		    "the CRLs given is from the certificate's issuer)\n");
 	if (res->depth > 0)
 		fprintf(stderr, "  出错的证书在链中第%d层 (failing certificate at "
 		    "depth %d)\n", res->depth, res->depth);
@@ -154,6 +158,9 @@ verify_main(int argc, char **argv)
 	vo.root = root;
 	vo.untrusted = chain;
 	vo.crls = crls;
+	/* A CRL given is a CRL meant to be used: one that does not speak
+	 * about the certificate (another issuer's) is not a silent "OK". */
+	vo.require_revocation = ncrl > 0;
 	rc = gmpki_verify_cert(cert, &vo, &res);
 	if (rc == GMPKI_ERR_ARG || rc == GMPKI_ERR_NOMEM ||
 	    rc == GMPKI_ERR_INTERNAL) {

@@ -152,6 +152,12 @@ expect_fail 2 "输入数据过大" "${VERIFY[@]}" --crl "$BIGCRL" cert.pem
 t "verify: CRL past its nextUpdate"
 expect_fail 1 "证书撤销列表已过期" "${VERIFY[@]}" --crl good.crl \
     --at "$(date -u -d '+8 days' '+%Y-%m-%d %H:%M:%S')" fine.pem
+"$G" ca crl --dir other -o other.crl >/dev/null
+t "verify: only another CA's CRL"
+expect_fail 1 "无法确定证书状态" "${VERIFY[@]}" --crl other.crl fine.pem
+expect_out "不是此证书签发者的"
+t "verify: another CA's CRL beside ours"
+expect_ok "${VERIFY[@]}" --crl other.crl --crl good.crl fine.pem
 t "show: truncated CRL"
 expect_fail 1 "数据格式错误" "$G" show trunc.good.crl
 t "show: oversize CRL"
