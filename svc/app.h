@@ -24,6 +24,8 @@ struct svc_app {
 	STACK_OF(X509) *chain;    /* issuing, root                         */
 	X509 *ocsp_cert;          /* delegated OCSP responder              */
 	EVP_PKEY *ocsp_key;
+	X509 *docsign_cert;       /* delegated document signer (RFC 9336): */
+	EVP_PKEY *docsign_key;    /* signs the reporting-system directory  */
 	struct svc_signer *signer;
 	struct svc_ratelimit *rl;
 	pthread_mutex_t crl_lock; /* guards the cached CRL                 */
