@@ -103,11 +103,26 @@ gmpki_serial_hex(const ASN1_INTEGER *serial, char *out, size_t outlen)
 	if ((bn = ASN1_INTEGER_to_BN(serial, NULL)) == NULL ||
 	    (h = BN_bn2hex(bn)) == NULL)
 		goto out;
-	if (strlen(h) >= outlen) {
-		rc = GMPKI_ERR_TOO_LARGE;
-		goto out;
+	{
+		/* BN_bn2hex writes whole bytes ("04AB"); cert.h promises no
+		 * leading zeros, so every part of the system spells a serial
+		 * one way ("4AB"). */
+		const char *digits = h, *sign = "";
+		size_t n;
+
+		if (*digits == '-') {
+			sign = "-";
+			digits++;
+		}
+		while (digits[0] == '0' && digits[1] != '\0')
+			digits++;
+		n = strlen(sign) + strlen(digits);
+		if (n >= outlen) {
+			rc = GMPKI_ERR_TOO_LARGE;
+			goto out;
+		}
+		snprintf(out, outlen, "%s%s", sign, digits);
 	}
-	memcpy(out, h, strlen(h) + 1);
 	rc = 0;
 out:
 	ERR_clear_error();

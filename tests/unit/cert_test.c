@@ -616,6 +616,12 @@ test_serial(void)
 	CHECK_RC(gmpki_serial_hex(a, h, 2), GMPKI_ERR_TOO_LARGE);
 	ASN1_INTEGER_free(a);
 	a = NULL;
+	/* A serial whose first byte is below 0x10: no leading zero nibble. */
+	CHECK_OK(gmpki_serial_from_hex("04555B", &a));
+	CHECK_OK(gmpki_serial_hex(a, h, sizeof(h)));
+	CHECK_STR(h, "4555B");
+	ASN1_INTEGER_free(a);
+	a = NULL;
 	CHECK_OK(gmpki_serial_from_hex("0", &a));
 	CHECK_OK(gmpki_serial_hex(a, h, sizeof(h)));
 	CHECK_STR(h, "0");
