@@ -18,10 +18,15 @@ struct gmpki_verify_opts {
 	X509 *root;                  /* the trust anchor (required)          */
 	STACK_OF(X509) *untrusted;   /* intermediates, or NULL               */
 	time_t at;                   /* 0: now                               */
-	STACK_OF(X509_CRL) *crls;    /* revocation input: CRLs, or NULL      */
+	STACK_OF(X509_CRL) *crls;    /* revocation input: CRLs, or NULL.
+	                                CRLs whose issuer is not in the chain
+	                                are ignored; a chain issuer's CRL that
+	                                fails its checks is an error.        */
 	const unsigned char *ocsp_der; /* or a DER OCSPResponse for the leaf */
 	size_t ocsp_len;
-	int require_revocation;      /* no usable revocation input is an error */
+	int require_revocation;      /* no CRL or OCSP answer covering the LEAF
+	                                is an error (intermediates are checked
+	                                when a CRL for them is given)        */
 	const char *sm2_id;          /* NULL: default ID                     */
 };
 
