@@ -3,10 +3,11 @@
  * table keys them by: upper-case hex without leading zeros, 1-40 digits
  * (RFC 5280 §4.1.2.2: at most 20 octets).
  *
- * gmpki_serial_hex keeps whole bytes ("0F3A..."; BN_bn2hex), although
- * cert.h says "without leading zeros"; these strip them, so a serial
- * whose first octet is below 0x10 (one in eight of ours) is stored and
- * found under the same key whichever way it arrives.
+ * These strip leading zeros themselves rather than trust
+ * gmpki_serial_hex to (it kept whole bytes, "0F3A...", from BN_bn2hex,
+ * while cert.h says "without leading zeros"), so a serial whose first
+ * octet is below 0x10 (one in eight of ours) is stored and found under
+ * the same key whichever way it arrives.
  */
 #ifndef SVC_SERIAL_H
 #define SVC_SERIAL_H
