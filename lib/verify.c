@@ -5,7 +5,11 @@
  * OpenSSL's X509_verify_cert builds the path and checks names, validity,
  * basicConstraints, pathLen and key usage.  It cannot check SM2 signatures
  * without the ID set on every certificate (notes/openssl3-sm2.md §2), and
- * the objects here belong to the caller, so instead:
+ * the objects here belong to the caller, so:
+ *   - the leaf and the untrusted certificates are duplicated and the ID is
+ *     set on the copies (X509_dup does not copy it), so that OpenSSL checks
+ *     their signatures with the ID the first time: one EC verification per
+ *     link instead of a failed one and a second try;
  *   - the verify callback answers X509_V_ERR_CERT_SIGNATURE_FAILURE at
  *     depth d by checking chain[d] against chain[d+1]'s key with the ID
  *     (X509_STORE_CTX_get0_current_issuer is stale there: not used);
@@ -33,6 +37,31 @@ struct verify_state {
 	unsigned checked;  /* bit d: link at depth d checked with the ID */
 	int sig_rc;        /* our verdict on the last failed link */
 };
+
+/* 1 when x is one of the n copies made here (they carry the ID). */
+static int
+is_copy(X509 *x, X509 **copies, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (copies[i] == x)
+			return 1;
+	return 0;
+}
+
+/* A copy of x with the SM2 ID set, or NULL. */
+static X509 *
+copy_with_id(X509 *x, const char *sm2_id)
+{
+	X509 *c = X509_dup(x);
+
+	if (c != NULL && gmpki_sm2_set_cert_id(c, sm2_id) != 0) {
+		X509_free(c);
+		c = NULL;
+	}
+	return c;
+}
 
 /* Link at depth d of chain: d against d+1, the top against itself. */
 static int
@@ -179,7 +208,9 @@ gmpki_verify_cert(X509 *cert, const struct gmpki_verify_opts *opts,
 	struct verify_state vs;
 	X509_STORE *store = NULL;
 	X509_STORE_CTX *ctx = NULL;
-	STACK_OF(X509) *chain = NULL;
+	STACK_OF(X509) *chain = NULL, *untrusted = NULL;
+	X509 *copies[VERIFY_MAX_DEPTH * 2 + 1];
+	int ncopies = 0;
 	int covered[VERIFY_MAX_DEPTH + 2];
 	time_t at;
 	int d, n, rc;
@@ -199,10 +230,31 @@ gmpki_verify_cert(X509 *cert, const struct gmpki_verify_opts *opts,
 	vs.sm2_id = opts->sm2_id;
 
 	rc = GMPKI_ERR_NOMEM;
+	if (opts->untrusted != NULL &&
+	    sk_X509_num(opts->untrusted) > VERIFY_MAX_DEPTH * 2) {
+		rc = GMPKI_ERR_CERT_CHAIN;
+		goto out;
+	}
+	if ((copies[ncopies] = copy_with_id(cert, opts->sm2_id)) == NULL)
+		goto out;
+	ncopies++;
+	if ((untrusted = sk_X509_new_null()) == NULL)
+		goto out;
+	for (d = 0; opts->untrusted != NULL &&
+	    d < sk_X509_num(opts->untrusted); d++) {
+		X509 *c = copy_with_id(sk_X509_value(opts->untrusted, d),
+		    opts->sm2_id);
+
+		if (c == NULL)
+			goto out;
+		copies[ncopies++] = c;
+		if (!sk_X509_push(untrusted, c))
+			goto out;
+	}
 	if ((store = X509_STORE_new()) == NULL ||
 	    !X509_STORE_add_cert(store, opts->root) ||
 	    (ctx = X509_STORE_CTX_new()) == NULL ||
-	    !X509_STORE_CTX_init(ctx, store, cert, opts->untrusted))
+	    !X509_STORE_CTX_init(ctx, store, copies[0], untrusted))
 		goto out;
 	/* RFC 5280 §6.1.3 (a)(2): validity at the chosen time. */
 	X509_STORE_CTX_set_time(ctx, 0, at);
@@ -233,7 +285,16 @@ gmpki_verify_cert(X509 *cert, const struct gmpki_verify_opts *opts,
 	/* Every link with the ID, including the root's self-signature (a
 	 * trust anchor that is not what it claims to be is a broken file). */
 	for (d = 0; d < n; d++) {
+		X509 *cur = sk_X509_value(chain, d);
+
 		if (vs.checked & (1u << d))
+			continue;
+		/* A copy with the ID, signed SM2-with-SM3 by an SM2 key below
+		 * the top: OpenSSL has just checked it with the ID. */
+		if (d + 1 < n && is_copy(cur, copies, ncopies) &&
+		    X509_get_signature_nid(cur) == NID_SM2_with_SM3 &&
+		    gmpki_sm2_is_sm2(X509_get0_pubkey(sk_X509_value(chain,
+		    d + 1))))
 			continue;
 		if ((rc = check_link(chain, d, opts->sm2_id)) != 0) {
 			res->depth = d;
@@ -267,5 +328,8 @@ out:
 	sk_X509_pop_free(chain, X509_free);
 	X509_STORE_CTX_free(ctx);
 	X509_STORE_free(store);
+	sk_X509_free(untrusted);
+	while (ncopies > 0)
+		X509_free(copies[--ncopies]);
 	return rc;
 }
