@@ -9,6 +9,11 @@
 #define SVC_CMD_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "db.h"
 
 #define CMD_OK 0
 #define CMD_FAIL 1
@@ -23,5 +28,76 @@ int cmd_serve_main(int argc, char **argv);  /* cmd_serve.c */
  */
 int cmd_listen_parse(const char *s, char *addr, size_t addrlen, int *port,
     int allow_zero);
+
+/* ---- the admin commands (cmd_import.c ... cmd_demo.c) ---------------- */
+
+/* Admin commands also exit 3 for an internal failure (database, memory,
+ * signer), so scripts can tell it from refused input (1). */
+#define CMD_INTERNAL 3
+
+int cmd_import_main(int argc, char **argv);   /* cmd_import.c  */
+int cmd_account_main(int argc, char **argv);  /* cmd_account.c */
+int cmd_rp_main(int argc, char **argv);       /* cmd_rp.c      */
+int cmd_certs_main(int argc, char **argv);    /* cmd_certs.c   */
+int cmd_audit_main(int argc, char **argv);    /* cmd_audit.c   */
+int cmd_demo_main(int argc, char **argv);     /* cmd_demo.c    */
+
+/*
+ * What the admin commands share (cmd_audit.c): DATA opened, the operator
+ * named in the audit log, messages "certsvc: CMD: 中文 (English)" and
+ * their exit codes, passwords read from a file, stored text printed
+ * safely.
+ */
+struct admin {
+	const char *cmd;		/* "import", "account add", ... */
+	struct svc_config cfg;
+	svc_db *db;
+	char actor[80];			/* "admin" or "admin:LOGIN" */
+};
+
+/* Loads DATA/certsvc.conf, opens and migrates the database; prints on
+ * error.  CMD_OK or an exit code. */
+int admin_open(struct admin *a, const char *cmd, const char *data_dir);
+/* The two halves of admin_open: a command that forks (certs revoke starts
+ * the signer) does so between them, before the database is open. */
+int admin_config(struct admin *a, const char *cmd, const char *data_dir);
+int admin_db(struct admin *a);
+void admin_close(struct admin *a);
+/* The exit code for an SVC_ERR_* / GMPKI_ERR_* code. */
+int admin_exit_code(int rc);
+/* "certsvc: CMD: [WHAT: ]中文 (English)"; returns the exit code. */
+int admin_error(const char *cmd, const char *what, int rc);
+/* "certsvc: CMD: 中文 (English)[: ARG]" */
+void admin_message(const char *cmd, const char *zh, const char *en,
+    const char *arg);
+/* The message and a pointer to --help; returns CMD_USAGE. */
+int admin_usage_error(const char *cmd, const char *zh, const char *en,
+    const char *arg);
+/* getopt_long's '?' as a usage error naming the option. */
+int admin_bad_option(const char *cmd, int argc, char **argv);
+/* The audit row of an admin action, after its transaction committed. */
+int admin_audit(struct admin *a, const char *action, const char *object,
+    const char *detail);
+/* Rolls the open transaction back, prints, returns the exit code. */
+int admin_abort(struct admin *a, const char *what, int rc);
+/* The first line of path ("-": stdin), checked by svc_password_policy;
+ * prints on error.  Free with admin_password_free.  CMD_OK or exit code. */
+int admin_password_read(const char *cmd, const char *path, char **out);
+void admin_password_free(char *pw);
+/* s with control characters as \xNN (no terminal escapes from data). */
+void admin_print(FILE *f, const char *s);
+/* s padded to width display columns (East Asian wide = 2). */
+void admin_print_col(FILE *f, const char *s, size_t width);
+size_t admin_width(const char *s);
+/* "2026-11-25 17:03:30 UTC", "-" for 0. */
+void admin_time(int64_t t, char *out, size_t outlen);
+/* [A-Za-z0-9_.-]{3,64}, starting with a letter or digit. */
+int admin_username_ok(const char *u);
+/* 企业名称: UTF-8, 1-128 characters, no control characters, no space
+ * (ASCII or U+3000) at either end. */
+int admin_orgname_ok(const char *s);
+/* A gmpki_uscc_validate failure in words, naming the position. */
+void admin_uscc_explain(const char *code, int rc, size_t pos, char expected,
+    char *zh, size_t zhlen, char *en, size_t enlen);
 
 #endif

@@ -18,6 +18,15 @@ static const struct cmd cmds[] = {
 	{ "init", cmd_init_main,
 	    "create a data directory: CA, keys, database, configuration" },
 	{ "serve", cmd_serve_main, "run the service (HTTP, OCSP, CRL)" },
+	{ "import", cmd_import_main,
+	    "import enterprises and accounts from a CSV file" },
+	{ "account", cmd_account_main,
+	    "accounts: add, lock, unlock, passwd, show" },
+	{ "rp", cmd_rp_main, "the reporting-system directory: add, list" },
+	{ "certs", cmd_certs_main, "certificates: list, show, revoke" },
+	{ "audit", cmd_audit_main, "the audit log: show, verify" },
+	{ "demo", cmd_demo_main,
+	    "load demo enterprises, accounts and reporting systems" },
 	{ NULL, NULL, NULL },
 };
 
