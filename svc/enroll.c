@@ -8,12 +8,11 @@
  *      the ticket usable;
  *   2. one transaction: consume the ticket, read the account, revoke the
  *      previous certificates for a "reapply" ticket, issue through the
- *      signer with the subject from the account, store the certificate.
- *      Any failure rolls all of it back, and a certificate the signer
- *      made is then dropped, never handed out;
- *   3. after the commit, the audit rows (svc_audit_append is its own
- *      transaction: it serialises the SM3 chain) and a new CRL when
- *      something was revoked.
+ *      signer with the subject from the account, store the certificate,
+ *      write the audit rows (svc_audit_append_tx).  Any failure rolls all
+ *      of it back, and a certificate the signer made is then dropped,
+ *      never handed out;
+ *   3. after the commit, a new CRL when something was revoked.
  */
 #include "service.h"
 
@@ -195,26 +194,21 @@ svc_enroll(struct svc_app *app, svc_db *db, const char *ticket,
 	if ((rc = gmpki_cert_to_pem(x, &out->cert_pem, &len)) != 0 ||
 	    (rc = chain_pem(app->chain, &out->chain_pem)) != 0)
 		goto out;
+	/* 3. The audit rows, in the same transaction as what they record. */
+	for (i = 0; i < prev->n; i++)
+		if ((rc = svc_audit_append_tx(db, now, a.username, "revoke",
+		    prev->serial[i], "superseded (reapply)", addr)) != 0)
+			goto out;
+	snprintf(detail, sizeof(detail), "%s; sm3 %.16s", purpose, c.sm3_fp);
+	if ((rc = svc_audit_append_tx(db, now, a.username, "issue", c.serial,
+	    detail, addr)) != 0)
+		goto out;
 	if ((rc = svc_db_commit(db)) != 0)
 		goto out;
 	in_tx = 0;
 	memcpy(out->serial, c.serial, sizeof(out->serial));
 	out->not_before = (time_t)c.not_before;
 	out->not_after = (time_t)c.not_after;
-
-	/*
-	 * 3. The audit rows.  svc_audit_append is a transaction of its own
-	 * (it serialises the SM3 chain), so it runs after the commit: a row
-	 * is written only for what happened.  A failure here does not undo
-	 * the issuance; the certificates table keeps issued_at and, for the
-	 * revoked ones, revoked_at and the reason.
-	 */
-	for (i = 0; i < prev->n; i++)
-		(void)svc_audit_append(db, now, a.username, "revoke",
-		    prev->serial[i], "superseded (reapply)", addr);
-	snprintf(detail, sizeof(detail), "%s; sm3 %.16s", purpose, c.sm3_fp);
-	(void)svc_audit_append(db, now, a.username, "issue", c.serial, detail,
-	    addr);
 
 	/* 4. The certificate is issued whatever happens to the CRL; the
 	 * housekeeping thread retries at its next round. */

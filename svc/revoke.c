@@ -55,14 +55,13 @@ svc_revoke(struct svc_app *app, svc_db *db, const char *serial,
 		rc = GMPKI_ERR_NOT_FOUND;
 		goto fail;
 	}
-	if ((rc = svc_cert_revoke(db, norm, now, reason)) != 0)
+	if ((rc = svc_cert_revoke(db, norm, now, reason)) != 0 ||
+	    (rc = svc_audit_append_tx(db, now, actor, "revoke", norm,
+	    gmpki_reason_name(reason), addr)) != 0)
 		goto fail;
 	if ((rc = svc_db_commit(db)) != 0)
 		goto fail;
 	svc_cert_clear(&c);
-	/* Its own transaction (the SM3 chain), so after the commit. */
-	(void)svc_audit_append(db, now, actor, "revoke", norm,
-	    gmpki_reason_name(reason), addr);
 	/* Revoked is revoked (OCSP answers from the table at once); a CRL
 	 * that fails now is retried by the housekeeping thread. */
 	(void)svc_crl_refresh(app, db, now);

@@ -173,6 +173,13 @@ struct svc_audit {
 int svc_audit_append(svc_db *db, int64_t at, const char *actor,
     const char *action, const char *object, const char *detail,
     const char *addr);
+/*
+ * The same inside the caller's write transaction (svc_db_begin), so that
+ * the audit row commits or rolls back with what it records.
+ */
+int svc_audit_append_tx(svc_db *db, int64_t at, const char *actor,
+    const char *action, const char *object, const char *detail,
+    const char *addr);
 int svc_audit_list(svc_db *db, int64_t after_id, int limit,
     int (*fn)(void *arg, const struct svc_audit *a), void *arg);
 int svc_audit_verify(svc_db *db, int64_t *rows, int64_t *bad_id);

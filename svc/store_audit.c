@@ -101,14 +101,13 @@ audit_unhex(const char *hex, uint8_t out[GMPKI_SM3_LEN])
 }
 
 /*
- * One append: BEGIN IMMEDIATE takes the write lock before the last row is
- * read, so no other append can slip in between reading hash_{n-1} and
- * inserting row n.
+ * Reads hash_{n-1} and inserts row n.  The caller holds a write
+ * transaction (SQLite: BEGIN IMMEDIATE takes the write lock before the
+ * last row is read, so no other append can slip in between).
  */
 static int
-audit_append_once(svc_db *db, int64_t at, const char *actor,
-    const char *action, const char *object, const char *detail,
-    const char *addr)
+audit_insert(svc_db *db, int64_t at, const char *actor, const char *action,
+    const char *object, const char *detail, const char *addr)
 {
 	uint8_t prev[GMPKI_SM3_LEN];
 	char hash[65];
@@ -117,11 +116,9 @@ audit_append_once(svc_db *db, int64_t at, const char *actor,
 	int rc;
 
 	memset(prev, 0, sizeof(prev));
-	if ((rc = svc_db_begin(db)) != 0)
-		return rc;
 	if ((rc = store_prepare(db, &st, "SELECT id, hash FROM audit_log"
 	    " ORDER BY id DESC LIMIT 1", "")) != 0)
-		goto fail;
+		return rc;
 	if ((rc = svc_stmt_step(st)) == SVC_ROW) {
 		last = svc_stmt_int64(st, 0);
 		rc = audit_unhex(svc_stmt_text(st, 1), prev);
@@ -129,19 +126,69 @@ audit_append_once(svc_db *db, int64_t at, const char *actor,
 		rc = rc == SVC_DONE ? 0 : store_step_err(rc);
 	svc_stmt_free(st);
 	if (rc != 0)
-		goto fail;
+		return rc;
 	if ((rc = audit_hash(prev, at, actor, action, object, detail, addr,
 	    hash)) != 0)
-		goto fail;
-	if ((rc = store_run(db, NULL, "INSERT INTO audit_log (id, at, actor,"
+		return rc;
+	return store_run(db, NULL, "INSERT INTO audit_log (id, at, actor,"
 	    " action, object, detail, addr, hash) VALUES"
 	    " ($1, $2, $3, $4, $5, $6, $7, $8)", "iitttttt", last + 1, at,
-	    actor, action, object, detail, addr, hash)) != 0)
-		goto fail;
+	    actor, action, object, detail, addr, hash);
+}
+
+/* One append in a transaction of its own. */
+static int
+audit_append_once(svc_db *db, int64_t at, const char *actor,
+    const char *action, const char *object, const char *detail,
+    const char *addr)
+{
+	int rc;
+
+	if ((rc = svc_db_begin(db)) != 0)
+		return rc;
+	if ((rc = audit_insert(db, at, actor, action, object, detail,
+	    addr)) != 0) {
+		svc_db_rollback(db);
+		return rc;
+	}
 	return svc_db_commit(db);
-fail:
-	svc_db_rollback(db);
-	return rc;
+}
+
+/* NULLs to "", then the field bounds. */
+static int
+audit_check(const char **object, const char **detail, const char **addr,
+    const char *actor, const char *action)
+{
+	int rc;
+
+	if (*object == NULL)
+		*object = "";
+	if (*detail == NULL)
+		*detail = "";
+	if (*addr == NULL)
+		*addr = "";
+	if ((rc = store_check_str(actor, 1, AUDIT_FIELD_MAX(actor), 0)) != 0 ||
+	    (rc = store_check_str(action, 1, AUDIT_FIELD_MAX(action), 0)) !=
+	    0 || (rc = store_check_str(*object, 0, AUDIT_FIELD_MAX(object),
+	    0)) != 0 || (rc = store_check_str(*detail, 0,
+	    AUDIT_FIELD_MAX(detail), 1)) != 0 ||
+	    (rc = store_check_str(*addr, 0, AUDIT_FIELD_MAX(addr), 0)) != 0)
+		return rc;
+	return 0;
+}
+
+int
+svc_audit_append_tx(svc_db *db, int64_t at, const char *actor,
+    const char *action, const char *object, const char *detail,
+    const char *addr)
+{
+	int rc;
+
+	if (db == NULL)
+		return GMPKI_ERR_ARG;
+	if ((rc = audit_check(&object, &detail, &addr, actor, action)) != 0)
+		return rc;
+	return audit_insert(db, at, actor, action, object, detail, addr);
 }
 
 int
@@ -153,18 +200,7 @@ svc_audit_append(svc_db *db, int64_t at, const char *actor,
 
 	if (db == NULL)
 		return GMPKI_ERR_ARG;
-	if (object == NULL)
-		object = "";
-	if (detail == NULL)
-		detail = "";
-	if (addr == NULL)
-		addr = "";
-	if ((rc = store_check_str(actor, 1, AUDIT_FIELD_MAX(actor), 0)) != 0 ||
-	    (rc = store_check_str(action, 1, AUDIT_FIELD_MAX(action), 0)) !=
-	    0 || (rc = store_check_str(object, 0, AUDIT_FIELD_MAX(object),
-	    0)) != 0 || (rc = store_check_str(detail, 0,
-	    AUDIT_FIELD_MAX(detail), 1)) != 0 ||
-	    (rc = store_check_str(addr, 0, AUDIT_FIELD_MAX(addr), 0)) != 0)
+	if ((rc = audit_check(&object, &detail, &addr, actor, action)) != 0)
 		return rc;
 	/*
 	 * On SQLite the write lock makes a conflict impossible; a backend

@@ -893,6 +893,36 @@ test_audit(void)
 	teardown();
 }
 
+/* svc_audit_append_tx: the row commits or rolls back with the caller's
+ * transaction, and the chain stays whole either way. */
+static void
+test_audit_in_transaction(void)
+{
+	int64_t rows = 0, bad = 0;
+
+	setup();
+	CHECK_OK(svc_audit_append(db, 100, "admin", "init", "", "", ""));
+	CHECK_OK(svc_db_begin(db));
+	CHECK_OK(svc_audit_append_tx(db, 101, "u1", "issue", "AB", "x", ""));
+	CHECK_OK(svc_db_rollback(db));
+	CHECK(count("SELECT count(*) FROM audit_log") == 1);
+	CHECK_OK(svc_db_begin(db));
+	CHECK_OK(svc_audit_append_tx(db, 102, "u1", "issue", "CD", "y", ""));
+	CHECK_OK(svc_audit_append_tx(db, 102, "u1", "revoke", "AB", NULL,
+	    NULL));
+	CHECK_OK(svc_db_commit(db));
+	CHECK(count("SELECT count(*) FROM audit_log") == 3);
+	CHECK_OK(svc_audit_verify(db, &rows, &bad));
+	CHECK(rows == 3 && bad == 0);
+	/* Bad fields are refused before anything is written. */
+	CHECK_OK(svc_db_begin(db));
+	CHECK(svc_audit_append_tx(db, 103, "", "issue", "", "", "") != 0);
+	CHECK_OK(svc_db_rollback(db));
+	CHECK_RC(svc_audit_append_tx(NULL, 103, "a", "b", "", "", ""),
+	    GMPKI_ERR_ARG);
+	teardown();
+}
+
 int
 main(void)
 {
@@ -908,5 +938,6 @@ main(void)
 	RUN(test_rp);
 	RUN(test_hostile_text);
 	RUN(test_audit);
+	RUN(test_audit_in_transaction);
 	TEST_MAIN_END();
 }
