@@ -75,7 +75,8 @@ int admin_usage_error(const char *cmd, const char *zh, const char *en,
     const char *arg);
 /* getopt_long's '?' as a usage error naming the option. */
 int admin_bad_option(const char *cmd, int argc, char **argv);
-/* The audit row of an admin action, after its transaction committed. */
+/* The audit row of an admin action (svc_audit_append_tx), inside the
+ * command's write transaction; 0 or an error code. */
 int admin_audit(struct admin *a, const char *action, const char *object,
     const char *detail);
 /* Rolls the open transaction back, prints, returns the exit code. */

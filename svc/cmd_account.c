@@ -208,15 +208,13 @@ account_add(int argc, char **argv)
 		ret = admin_exit_code(rc);
 		goto out;
 	}
-	if ((rc = svc_db_commit(a.db)) != 0) {
+	snprintf(detail, sizeof(detail), "uscc %s%s", o.uscc,
+	    new_ent ? ", new enterprise" : "");
+	if ((rc = admin_audit(&a, "account_add", o.username, detail)) != 0 ||
+	    (rc = svc_db_commit(a.db)) != 0) {
 		ret = admin_abort(&a, NULL, rc);
 		goto out;
 	}
-	snprintf(detail, sizeof(detail), "uscc %s%s", o.uscc,
-	    new_ent ? ", new enterprise" : "");
-	if ((ret = admin_audit(&a, "account_add", o.username, detail)) !=
-	    CMD_OK)
-		goto out;
 	printf("已添加账户 %s (account added)%s\n", o.username,
 	    new_ent ? "，并新建企业 (new enterprise)" : "");
 out:
@@ -285,13 +283,11 @@ account_change(int argc, char **argv, const char *cmd,
 		rc = svc_account_set_password(a.db, acc.id, pwhash);
 		break;
 	}
-	if (rc != 0 || (rc = svc_db_commit(a.db)) != 0) {
+	if (rc != 0 || (rc = admin_audit(&a, actions[what], o.username,
+	    "")) != 0 || (rc = svc_db_commit(a.db)) != 0) {
 		ret = admin_abort(&a, o.username, rc);
 		goto out;
 	}
-	if ((ret = admin_audit(&a, actions[what], o.username, "")) !=
-	    CMD_OK)
-		goto out;
 	printf("账户 %s %s (account %s)\n", o.username, done_zh[what],
 	    done_en[what]);
 out:

@@ -175,20 +175,15 @@ admin_close(struct admin *a)
 }
 
 /*
- * store_audit.c's append is a transaction of its own (it takes the write
- * lock to read the chain's head), so admin commands call this after their
- * own transaction committed: the row records what was done.
+ * Inside the command's write transaction (svc_audit_append_tx), so the
+ * row commits or rolls back with the change it records.
  */
 int
 admin_audit(struct admin *a, const char *action, const char *object,
     const char *detail)
 {
-	int rc;
-
-	if ((rc = svc_audit_append(a->db, (int64_t)time(NULL), a->actor,
-	    action, object, detail, "cli")) != 0)
-		return admin_error(a->cmd, "audit", rc);
-	return CMD_OK;
+	return svc_audit_append_tx(a->db, (int64_t)time(NULL), a->actor,
+	    action, object, detail, "cli");
 }
 
 int

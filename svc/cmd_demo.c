@@ -157,15 +157,17 @@ cmd_demo_main(int argc, char **argv)
 		ret = admin_error(cmd, NULL, rc);
 		goto out;
 	}
-	if ((rc = demo_load(&a, pwhash, added)) != 0 ||
-	    (rc = svc_db_commit(a.db)) != 0) {
+	if ((rc = demo_load(&a, pwhash, added)) != 0) {
 		ret = admin_abort(&a, NULL, rc);
 		goto out;
 	}
 	snprintf(detail, sizeof(detail), "added %d enterprises, %d accounts, "
 	    "%d reporting systems", added[0], added[1], added[2]);
-	if ((ret = admin_audit(&a, "demo_load", "", detail)) != CMD_OK)
+	if ((rc = admin_audit(&a, "demo_load", "", detail)) != 0 ||
+	    (rc = svc_db_commit(a.db)) != 0) {
+		ret = admin_abort(&a, NULL, rc);
 		goto out;
+	}
 	/* Informational: the configuration says demo data was loaded. */
 	if (!a.cfg.demo) {
 		a.cfg.demo = 1;

@@ -14,8 +14,8 @@
  *   3. hash the passwords (PBKDF2-HMAC-SM3, the configured pbkdf2_iter:
  *      about 10 ms each, so on as many threads as there are CPUs, with
  *      progress on stderr every 1000 lines);
- *   4. one transaction: enterprises (once per code), then accounts; the
- *      audit row after the commit.
+ *   4. one transaction: enterprises (once per code), the accounts and
+ *      the audit row.
  * Passwords are wiped from memory as soon as they are hashed.
  */
 #include <getopt.h>
@@ -437,10 +437,16 @@ import_hash_all(struct import *im)
 	return h.rc;
 }
 
-/* Phase 4: one transaction.  *accounts and *enterprises count the rows. */
+/*
+ * Phase 4: one transaction with its audit row (object: the file's name,
+ * detail ends with the file's SM3).  *accounts and *enterprises count the
+ * rows written.
+ */
 static int
-import_write(struct import *im, size_t *accounts, size_t *enterprises)
+import_write(struct import *im, const char *object, const char *sm3,
+    size_t *accounts, size_t *enterprises)
 {
+	char detail[256];
 	svc_db *db = im->a->db;
 	struct svc_enterprise e;
 	struct import_row *row = NULL;
@@ -485,8 +491,12 @@ import_write(struct import *im, size_t *accounts, size_t *enterprises)
 			    "(written)\n", i + 1, im->n);
 	}
 	free(ent_id);
-	if ((rc = svc_db_commit(db)) != 0) {
+	snprintf(detail, sizeof(detail), "imported %zu accounts, %zu "
+	    "enterprises; file sm3 %s", *accounts, *enterprises, sm3);
+	if ((rc = admin_audit(im->a, "import", object, detail)) != 0 ||
+	    (rc = svc_db_commit(db)) != 0) {
 		svc_db_rollback(db);
+		*accounts = *enterprises = 0;
 		return admin_error(im->a->cmd, NULL, rc);
 	}
 	return CMD_OK;
@@ -569,7 +579,7 @@ cmd_import_main(int argc, char **argv)
 	struct import im;
 	struct admin a;
 	size_t len = 0, accounts = 0, enterprises = 0;
-	char detail[256], sm3[65], object[120];
+	char sm3[65], object[120];
 	int c, rc, ret;
 
 	opterr = 0;
@@ -634,12 +644,9 @@ cmd_import_main(int argc, char **argv)
 		ret = admin_error(cmd, "password", rc);
 		goto out;
 	}
-	if ((ret = import_write(&im, &accounts, &enterprises)) != CMD_OK)
-		goto out;
 	import_object(path, object, sizeof(object));
-	snprintf(detail, sizeof(detail), "imported %zu accounts, %zu "
-	    "enterprises; file sm3 %s", accounts, enterprises, sm3);
-	if ((ret = admin_audit(&a, "import", object, detail)) != CMD_OK)
+	if ((ret = import_write(&im, object, sm3, &accounts,
+	    &enterprises)) != CMD_OK)
 		goto out;
 	printf("已导入 %zu 个账户、%zu 个企业 (imported %zu accounts, %zu "
 	    "enterprises)\n", accounts, enterprises, accounts, enterprises);

@@ -293,13 +293,12 @@ rp_add(int argc, char **argv)
 		ret = admin_exit_code(rc);
 		goto out;
 	}
-	if ((rc = svc_db_commit(a.db)) != 0) {
+	snprintf(detail, sizeof(detail), "origin %s", origin);
+	if ((rc = admin_audit(&a, "rp_add", id, detail)) != 0 ||
+	    (rc = svc_db_commit(a.db)) != 0) {
 		ret = admin_abort(&a, NULL, rc);
 		goto out;
 	}
-	snprintf(detail, sizeof(detail), "origin %s", origin);
-	if ((ret = admin_audit(&a, "rp_add", id, detail)) != CMD_OK)
-		goto out;
 	printf("已登记直报系统 %s (reporting system registered)\n", id);
 out:
 	admin_close(&a);
