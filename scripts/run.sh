@@ -1,38 +1,72 @@
 #!/usr/bin/env bash
-# Sets up and runs CertHelper on its embedded defaults.
-#   bash scripts/run.sh          install dependencies, build, run the demo
+# Sets up and runs CertHelper on its embedded defaults (SQLite, loopback).
+#   bash scripts/run.sh          install dependencies, build, start, print what to open
+#   bash scripts/run.sh stop     stop what it started
 # Everything it creates lives under ./demo (delete it to start over).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$(pwd)
+demo="$top/demo"
+build="$top/build"
+
+stop_all() {
+	for f in "$demo"/*.pid; do
+		[ -f "$f" ] || continue
+		pid=$(cat "$f")
+		if kill -0 "$pid" 2>/dev/null; then
+			kill -TERM "$pid" 2>/dev/null || true
+			for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+		fi
+		rm -f "$f"
+	done
+}
+
+if [ "${1:-}" = stop ]; then
+	stop_all
+	echo "run.sh: stopped"
+	exit 0
+fi
 
 if [ "$(id -u)" = 0 ]; then
 	bash scripts/deps.sh
 else
 	echo "run.sh: not root: skipping dependency installation (run scripts/deps.sh as root once)"
 fi
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j"$(nproc)" >/dev/null
-gmpki="$top/build/gmpki"
-demo="$top/demo"
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build" -j"$(nproc)" >/dev/null
 mkdir -p "$demo"
+chmod 700 "$demo"
+stop_all
 
-if [ ! -f "$demo/ca/root.pem" ]; then
-	"$gmpki" ca init --dir "$demo/ca" --name "CertHelper 演示 CA" \
-		--crl-url http://127.0.0.1:8440/crl --ocsp-url http://127.0.0.1:8440/ocsp
+# --- the online service (certsvc) with a demo CA, enterprises, accounts ---
+certsvc="$build/svc/certsvc"
+svcdata="$demo/certsvc"
+if [ ! -f "$svcdata/certsvc.conf" ]; then
+	"$certsvc" init --data "$svcdata" --name "CertHelper 演示 CA"
+	"$certsvc" demo --data "$svcdata"
 fi
-if [ ! -f "$demo/user1.pem" ]; then
-	"$gmpki" keygen -o "$demo/user1.key"
-	"$gmpki" req --key "$demo/user1.key" --subject "/C=CN/O=示例企业/CN=user1" -o "$demo/user1.csr"
-	"$gmpki" ca sign --dir "$demo/ca" --csr "$demo/user1.csr" --username user1 \
-		--uscc 91350100M000100Y43 --org "示例企业" -o "$demo/user1.pem"
+nohup "$certsvc" serve --data "$svcdata" >"$demo/certsvc.log" 2>&1 &
+echo $! >"$demo/certsvc.pid"
+for _ in $(seq 100); do
+	grep -q "listening on" "$demo/certsvc.log" 2>/dev/null && break
+	sleep 0.1
+done
+url=$(sed -n 's/^certsvc: listening on \(http[^ ]*\).*/\1/p' "$demo/certsvc.log" | head -n 1)
+if [ -z "$url" ]; then
+	cat "$demo/certsvc.log"
+	echo "run.sh: certsvc did not start" >&2
+	exit 1
 fi
-"$gmpki" verify --root "$demo/ca/root.pem" --chain "$demo/ca/chain.pem" "$demo/user1.pem"
-"$gmpki" show "$demo/user1.pem"
+
 cat <<TXT
 
-Demo CA:          $demo/ca (root.pem, issuing.pem, chain.pem)
-Demo certificate: $demo/user1.pem  (key $demo/user1.key)
-Try:              $gmpki show $demo/user1.pem
-                  openssl x509 -text -noout -in $demo/user1.pem
+CertHelper is running.
+  在线服务系统 (online service):  $url/
+  演示账户 (demo logins):         demo1 / Demo@2026a   demo2 / Demo@2026b   demo3 / Demo@2026c
+  CA certificates:               $url/ca/root.pem  $url/ca/chain.pem
+  OCSP / CRL:                    $url/ocsp  $url/crl
+  Admin CLI:                     $certsvc certs list --data $svcdata
+  Library CLI:                   $build/gmpki --help
+  Logs:                          $demo/*.log
+Stop with: bash scripts/run.sh stop
 TXT
