@@ -16,6 +16,7 @@
  */
 #include "db_backend.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -70,23 +71,37 @@ static int
 sqlite_secure_file(const char *path)
 {
 	struct stat sb;
-	int fd, rc = 0;
+	int fd;
 
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd == -1)
+	/*
+	 * Never open() and close() an existing database file here: closing
+	 * ANY descriptor of a file drops all of this process's POSIX locks on
+	 * it (fcntl(2)), including the ones SQLite's other connections hold,
+	 * and another process would then think it is the last user and delete
+	 * the -wal and -shm files under us.  Existing files are checked and
+	 * tightened by path; only a new file is created (O_EXCL: no
+	 * connection can have it open yet).
+	 */
+	if (lstat(path, &sb) == -1) {
+		if (errno != ENOENT)
+			return SVC_ERR_DB;
+		fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC |
+		    O_NOFOLLOW, 0600);
+		if (fd == -1 && errno != EEXIST)
+			return SVC_ERR_DB;
+		if (fd != -1)
+			close(fd);
+		if (lstat(path, &sb) == -1)
+			return SVC_ERR_DB;
+	}
+	if (!S_ISREG(sb.st_mode))
 		return SVC_ERR_DB;
-	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
-		rc = SVC_ERR_DB;
-		goto out;
-	}
 	if ((sb.st_mode & 077) != 0) {
-		if (fchmod(fd, 0600) == -1 || fstat(fd, &sb) == -1 ||
-		    (sb.st_mode & 077) != 0)
-			rc = GMPKI_ERR_PERMISSION;
+		if (chmod(path, 0600) == -1 || lstat(path, &sb) == -1 ||
+		    !S_ISREG(sb.st_mode) || (sb.st_mode & 077) != 0)
+			return GMPKI_ERR_PERMISSION;
 	}
-out:
-	close(fd);
-	return rc;
+	return 0;
 }
 
 static int

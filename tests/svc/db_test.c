@@ -285,6 +285,50 @@ test_pool(void)
 	svc_db_pool_close(pool);
 }
 
+/* Rows another process (the sqlite3 CLI, a fresh program: a forked child
+ * would inherit this process's SQLite lock bookkeeping) sees in t. */
+static int64_t
+count_in_child(void)
+{
+	char cmd[700];
+	long long n = -1;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "sqlite3 '%s' 'SELECT count(*) FROM t'",
+	    dbpath);
+	if ((p = popen(cmd, "r")) == NULL)
+		return -2;
+	if (fscanf(p, "%lld", &n) != 1)
+		n = -3;
+	pclose(p);
+	return (int64_t)n;
+}
+
+/*
+ * Opening a second connection must not drop the first one's POSIX locks
+ * (closing any descriptor of the file would): otherwise another process
+ * closing the database deletes the -wal file still in use here, and the
+ * writes made after that are lost to everyone else.
+ */
+static void
+test_second_process_keeps_wal(void)
+{
+	svc_db *c1 = NULL, *c2 = NULL;
+
+	fresh();
+	CHECK_OK(svc_db_open(url, &c1));
+	CHECK_OK(svc_db_exec(c1, "CREATE TABLE t (x INTEGER)"));
+	CHECK_OK(svc_db_exec(c1, "INSERT INTO t VALUES (1)"));
+	CHECK_OK(svc_db_open(url, &c2));
+	CHECK(count_in_child() == 1);
+	CHECK_OK(svc_db_exec(c1, "INSERT INTO t VALUES (2)"));
+	CHECK(count_in_child() == 2);
+	CHECK_OK(svc_db_exec(c2, "INSERT INTO t VALUES (3)"));
+	CHECK(count_in_child() == 3);
+	svc_db_close(c2);
+	svc_db_close(c1);
+}
+
 int
 main(void)
 {
@@ -295,6 +339,7 @@ main(void)
 	RUN(test_file_mode);
 	RUN(test_migrate);
 	RUN(test_pool);
+	RUN(test_second_process_keeps_wal);
 	svc_test_rmdir(dir);
 	TEST_MAIN_END();
 }
