@@ -6,6 +6,7 @@
 
 #include <pthread.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include <openssl/evp.h>
@@ -32,6 +33,7 @@ struct svc_app {
 	unsigned char *crl_der;
 	size_t crl_len;
 	time_t crl_made;
+	int64_t crl_number;       /* cRLNumber of the cached CRL            */
 };
 
 #endif

@@ -38,6 +38,7 @@
 #include "http.h"
 #include "routes.h"
 #include "service.h"
+#include "settings.h"
 #include "store.h"
 #include "svc_error.h"
 
@@ -240,6 +241,23 @@ hosts_build(const struct svc_config *c, char **hosts)
 
 /* ---- housekeeping ---------------------------------------------------- */
 
+/*
+ * 1 when another process sharing the database (an operator's
+ * `certsvc certs revoke`) has made a newer CRL than the cached one: the
+ * served CRL must then be remade within a round, not after crl_interval.
+ */
+static int
+crl_made_elsewhere(svc_db *db, int64_t cached)
+{
+	char v[32], *end;
+	long long n;
+
+	if (svc_setting_get(db, "crl_number", v, sizeof(v)) != 0)
+		return 0;
+	n = strtoll(v, &end, 10);
+	return end != v && *end == '\0' && n > cached;
+}
+
 static void *
 housekeeping(void *arg)
 {
@@ -247,11 +265,14 @@ housekeeping(void *arg)
 	struct svc_app *app = &s->app;
 	struct timespec until;
 	time_t now, made;
+	int64_t number;
 	svc_db *db;
 	int period, rc;
 
-	period = app->cfg.crl_interval < HK_PERIOD ? app->cfg.crl_interval :
-	    HK_PERIOD;
+	period = app->cfg.housekeeping_interval;
+	if (period <= 0 || period > app->cfg.crl_interval)
+		period = app->cfg.crl_interval < HK_PERIOD ?
+		    app->cfg.crl_interval : HK_PERIOD;
 	for (;;) {
 		pthread_mutex_lock(&s->lock);
 		clock_gettime(CLOCK_REALTIME, &until);
@@ -271,8 +292,10 @@ housekeeping(void *arg)
 		(void)svc_store_expire(db, (int64_t)now);
 		pthread_mutex_lock(&app->crl_lock);
 		made = app->crl_made;
+		number = app->crl_number;
 		pthread_mutex_unlock(&app->crl_lock);
-		if (made == 0 || now - made >= app->cfg.crl_interval) {
+		if (made == 0 || now - made >= app->cfg.crl_interval ||
+		    crl_made_elsewhere(db, number)) {
 			if ((rc = svc_crl_refresh(app, db, now)) != 0)
 				fprintf(stderr, "certsvc: serve: CRL: %s\n",
 				    svc_strerror_en(rc));

@@ -60,6 +60,8 @@ static const struct conf_key conf_keys[] = {
 	{ "rate_limit_per_minute", CONF_INT, CONF_OFF(rate_limit_per_minute),
 	    0, 1, 100000 },
 	{ "crl_interval", CONF_INT, CONF_OFF(crl_interval), 0, 60, 2592000 },
+	{ "housekeeping_interval", CONF_INT, CONF_OFF(housekeeping_interval), 0,
+	    1, 3600 },
 	{ "crl_validity", CONF_INT, CONF_OFF(crl_validity), 0, 3600,
 	    31536000 },
 	{ "ocsp_validity", CONF_INT, CONF_OFF(ocsp_validity), 0, 60, 604800 },
@@ -107,6 +109,7 @@ svc_config_defaults(struct svc_config *c, const char *data_dir)
 	c->lockout_seconds = 900;
 	c->rate_limit_per_minute = 30;
 	c->crl_interval = 86400;
+	c->housekeeping_interval = 60;
 	c->crl_validity = 604800;
 	c->ocsp_validity = 3600;
 	c->helper_port = 17380;
@@ -399,6 +402,7 @@ svc_config_write(const struct svc_config *c)
 	    "lockout_seconds = %d\n"
 	    "rate_limit_per_minute = %d\n"
 	    "crl_interval = %d\n"
+	    "housekeeping_interval = %d\n"
 	    "crl_validity = %d\n"
 	    "ocsp_validity = %d\n"
 	    "helper_port = %d\n"
@@ -407,7 +411,8 @@ svc_config_write(const struct svc_config *c)
 	    listen, c->public_url, c->database, c->ca_dir,
 	    (unsigned)c->pbkdf2_iter, c->session_ttl, c->ticket_ttl,
 	    c->captcha_ttl, c->lockout_threshold, c->lockout_seconds,
-	    c->rate_limit_per_minute, c->crl_interval, c->crl_validity,
+	    c->rate_limit_per_minute, c->crl_interval,
+	    c->housekeeping_interval, c->crl_validity,
 	    c->ocsp_validity, c->helper_port, c->threads, c->demo);
 	if (n < 0 || (size_t)n >= cap)
 		rc = SVC_ERR_CONFIG;

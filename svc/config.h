@@ -25,6 +25,7 @@ struct svc_config {
 	int lockout_seconds;       /* 900 */
 	int rate_limit_per_minute; /* per client address, login attempts: 30 */
 	int crl_interval;          /* regenerate at least this often: 86400 */
+	int housekeeping_interval; /* seconds between housekeeping rounds: 60 */
 	int crl_validity;          /* nextUpdate - thisUpdate: 7 days */
 	int ocsp_validity;         /* nextUpdate of OCSP answers: 3600 */
 	int helper_port;           /* the certificate helper's loopback port */

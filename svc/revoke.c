@@ -147,6 +147,7 @@ svc_crl_refresh(struct svc_app *app, svc_db *db, time_t now)
 	app->crl_der = der;
 	app->crl_len = len;
 	app->crl_made = now;
+	app->crl_number = number;
 	der = NULL;
 	/* A copy on disk for a static web server or an operator. */
 	n = snprintf(path, sizeof(path), "%s/" CRL_FILE, app->cfg.data_dir);
