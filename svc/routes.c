@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "page.h"
+#include "pages.h"
 
 static const struct svc_route routes[] = {
 	/* The helper's and the reporting systems' API (JSON). */
@@ -22,6 +23,9 @@ static const struct svc_route routes[] = {
 	{ "GET", "/crl", svc_api_crl, 0, SVC_ROUTE_NO_DB },
 	{ "POST", "/ocsp", svc_ocsp_post, SVC_API_BODY_MAX, 0 },
 	{ "GET", "/ocsp/", svc_ocsp_get, 0, SVC_ROUTE_PREFIX },
+	/* The pages: portal, login, 申请/下载/重新申请/废除证书, status, help
+	 * (svc/pages.h). */
+	SVC_PAGE_ROUTES,
 	/* Embedded style sheets, scripts and images. */
 	{ "GET", "/static/", svc_static_handler, 0,
 	    SVC_ROUTE_PREFIX | SVC_ROUTE_NO_DB },
