@@ -68,6 +68,8 @@ struct svc_http {
 	const struct svc_route *routes;
 	struct svc_app *app;
 	char **hosts;            /* NULL: any Host */
+	void *user;
+	int (*error_page)(struct svc_resp *, struct svc_req *, int, int);
 	size_t nhosts;
 	int port;
 	pthread_mutex_t lock;
@@ -546,11 +548,13 @@ is_api(const char *path)
 /* An error answer in the form the path's clients read: JSON under /api/,
  * an HTML page elsewhere. */
 static void
-error_resp(struct svc_resp *w, struct svc_req *r, int status, int code)
+error_resp(const struct svc_http *h, struct svc_resp *w, struct svc_req *r,
+    int status, int code)
 {
 	if (is_api(r->path))
 		svc_resp_error_json(w, status, code);
-	else
+	else if (h->error_page == NULL ||
+	    h->error_page(w, r, status, code) != 0 || w->status != status)
 		svc_resp_error_page(w, r, status, code);
 }
 
@@ -625,6 +629,7 @@ req_setup(struct svc_req *r, struct rq *q, struct MHD_Connection *c,
 	r->nquery = 0;
 	r->nform = -1;           /* parsed when first asked */
 	r->conn = c;
+	r->user = q->h->user;
 }
 
 static void
@@ -646,7 +651,7 @@ answer_early(struct rq *q, struct MHD_Connection *c, const char *method,
 
 	req_setup(&r, q, c, method);
 	resp_init(&w);
-	error_resp(&w, &r, status, code);
+	error_resp(q->h, &w, &r, status, code);
 	if (allow != NULL)
 		svc_resp_header(&w, "Allow", allow);
 	q->answered = 1;
@@ -850,7 +855,7 @@ finish(struct rq *q, struct MHD_Connection *c, const char *method)
 	if (!(q->route->flags & SVC_ROUTE_NO_DB)) {
 		if (app == NULL || app->pool == NULL ||
 		    (r.db = svc_db_pool_get(app->pool)) == NULL) {
-			error_resp(&w, &r, 503, SVC_ERR_DB);
+			error_resp(q->h, &w, &r, 503, SVC_ERR_DB);
 			goto send;
 		}
 	}
@@ -860,7 +865,7 @@ finish(struct rq *q, struct MHD_Connection *c, const char *method)
 	r.db = NULL;
 	if ((rc != 0 && w.status == 0) || w.status < 100 || w.status > 599 ||
 	    !svc_buf_ok(&w.body))
-		error_resp(&w, &r, 500, rc != 0 ? rc : GMPKI_ERR_INTERNAL);
+		error_resp(q->h, &w, &r, 500, rc != 0 ? rc : GMPKI_ERR_INTERNAL);
 send:
 	ret = queue(c, &w);
 	resp_clear(&w);
@@ -1018,6 +1023,8 @@ svc_http_start(const struct svc_http_opts *o, const struct svc_route *routes,
 		return GMPKI_ERR_NOMEM;
 	h->routes = routes;
 	h->app = app;
+	h->user = o->user;
+	h->error_page = o->error_page;
 	pthread_mutex_init(&h->lock, NULL);
 	pthread_cond_init(&h->idle, NULL);
 	if ((rc = hosts_copy(h, o->allowed_hosts)) != 0)

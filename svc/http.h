@@ -44,6 +44,7 @@ struct svc_req {
 	struct svc_kv form[SVC_MAX_PARAMS];
 	int nform;
 	void *conn;                 /* struct MHD_Connection * */
+	void *user;                 /* svc_http_opts.user */
 };
 
 /* Lookups (NULL when absent).  Values are NUL-terminated, URL-decoded;
@@ -99,6 +100,13 @@ struct svc_http_opts {
 	int port;                  /* 0: pick a free one (see svc_http_port) */
 	int threads;               /* thread pool size */
 	const char **allowed_hosts;/* Host header values accepted; NULL: any */
+	void *user;                /* copied into every svc_req (app may be
+	                              NULL: another program's state) */
+	/* The error page for the layer's own answers (400, 404, 405, 413,
+	 * 421, 500) outside /api/; NULL: svc_resp_error_page.  Lets another
+	 * program (the helper) show them in its own layout. */
+	int (*error_page)(struct svc_resp *w, struct svc_req *r, int status,
+	    int code);
 };
 
 /* Starts serving routes (terminated by a {NULL} entry) in background

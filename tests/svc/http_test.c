@@ -178,9 +178,31 @@ h_db(struct svc_req *r, struct svc_resp *w)
 	return svc_resp_bytes(w, 200, "text/plain", "db", 2);
 }
 
+/* svc_http_opts.user, as the handler sees it. */
+static int
+h_user(struct svc_req *r, struct svc_resp *w)
+{
+	const char *u = r->user != NULL ? r->user : "none";
+
+	return svc_resp_bytes(w, 200, "text/plain", u, strlen(u));
+}
+
+/* svc_http_opts.error_page: the layer's own answers in another layout. */
+static int
+own_error_page(struct svc_resp *w, struct svc_req *r, int status, int code)
+{
+	char text[128];
+
+	snprintf(text, sizeof(text), "own error %d %s %s", status,
+	    svc_errname(code), r->user != NULL ? (const char *)r->user : "");
+	return svc_resp_bytes(w, status, "text/plain; charset=utf-8", text,
+	    strlen(text));
+}
+
 #define ND SVC_ROUTE_NO_DB
 static const struct svc_route routes[] = {
 	{"GET", "/echo", h_echo, 0, ND},
+	{"GET", "/user", h_user, 0, ND},
 	{"POST", "/form", h_form, 1024, ND},
 	{"GET", "/cookie", h_cookie, 0, ND},
 	{"GET", "/json", h_json, 0, ND},
@@ -1069,6 +1091,58 @@ test_graceful_stop(void)
 	resp_free(&after);
 }
 
+/* opts.user reaches every request; opts.error_page answers the layer's
+ * own errors (404, 405, 421, 413, 500) outside /api/ only. */
+static void
+test_user_and_error_page(struct svc_app *app)
+{
+	static const char *hosts[] = {"127.0.0.1", NULL};
+	static char marker[] = "marker-42";
+	static const char *evil[] = {"Host: evil.example", NULL};
+	struct svc_http_opts o;
+	struct svc_http *h = NULL;
+	struct resp r;
+	int saved = port;
+
+	memset(&o, 0, sizeof(o));
+	o.listen_addr = "127.0.0.1";
+	o.threads = 2;
+	o.allowed_hosts = hosts;
+	o.user = marker;
+	o.error_page = own_error_page;
+	CHECK_RC(svc_http_start(&o, routes, app, &h), 0);
+	if (h == NULL)
+		return;
+	port = svc_http_port(h);
+	fetch(&r, "/user");
+	CHECK(r.status == 200 && body_has(&r, "marker-42"));
+	resp_free(&r);
+	fetch(&r, "/no-such-page");
+	CHECK(r.status == 404 && body_has(&r, "own error 404 NOT_FOUND "
+	    "marker-42"));
+	resp_free(&r);
+	fetch_ex(&r, NULL, "/echo", NULL, 0, 0, evil);
+	CHECK(r.status == 421 && body_has(&r, "own error 421"));
+	resp_free(&r);
+	post(&r, "/echo", "a=b");
+	CHECK(r.status == 405 && body_has(&r, "own error 405"));
+	resp_free(&r);
+	fetch(&r, "/fail");
+	CHECK(r.status == 500 && body_has(&r, "own error 500"));
+	resp_free(&r);
+	/* /api/ keeps its JSON */
+	fetch(&r, "/api/nothing");
+	CHECK(r.status == 404 && body_has(&r, "\"error\":\"NOT_FOUND\""));
+	resp_free(&r);
+	svc_http_stop(h);
+	port = saved;
+
+	/* without opts.user a handler sees NULL */
+	fetch(&r, "/user");
+	CHECK(r.status == 200 && body_has(&r, "none"));
+	resp_free(&r);
+}
+
 static void
 test_ipv6(struct svc_app *app)
 {
@@ -1136,6 +1210,7 @@ main(void)
 	RUN(test_render_direct);
 	RUN(test_concurrent);
 	RUN(test_malformed);
+	test_user_and_error_page(&app);
 	server = h;
 	RUN(test_graceful_stop);
 	test_ipv6(&app);
