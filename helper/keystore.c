@@ -688,12 +688,16 @@ meta_from_cert(const struct gmpki_cert_info *info,
 	    info->issuer[0] == '\0' || info->not_before < 0 ||
 	    info->not_after < 0)
 		return GMPKI_ERR_SUBJECT;
-	snprintf(m->serial, sizeof(m->serial), "%s", info->serial);
-	snprintf(m->username, sizeof(m->username), "%s", info->cn);
-	snprintf(m->uscc, sizeof(m->uscc), "%s", info->uscc);
-	snprintf(m->org, sizeof(m->org), "%s", info->org);
-	snprintf(m->issuer, sizeof(m->issuer), "%s", info->issuer);
-	snprintf(m->sm3_fp, sizeof(m->sm3_fp), "%s", info->sm3_fp);
+	/* Lengths checked above: plain copies (snprintf here trips GCC's
+	 * -Wformat-truncation, which cannot see the checks). */
+	memcpy(m->serial, info->serial, strlen(info->serial) + 1);
+	memcpy(m->username, info->cn, strlen(info->cn) + 1);
+	memcpy(m->uscc, info->uscc, strlen(info->uscc) + 1);
+	memcpy(m->org, info->org, strlen(info->org) + 1);
+	memcpy(m->issuer, info->issuer, strlen(info->issuer) + 1);
+	if (strlen(info->sm3_fp) >= sizeof(m->sm3_fp))
+		return GMPKI_ERR_SUBJECT;
+	memcpy(m->sm3_fp, info->sm3_fp, strlen(info->sm3_fp) + 1);
 	m->not_before = info->not_before;
 	m->not_after = info->not_after;
 	return 0;
