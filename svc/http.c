@@ -565,6 +565,17 @@ add_header(struct MHD_Response *m, const char *k, const char *v)
 	    GMPKI_ERR_ARG;
 }
 
+static int
+resp_has_header(const struct svc_resp *w, const char *name)
+{
+	int i;
+
+	for (i = 0; i < w->nheaders; i++)
+		if (strcasecmp(w->headers[i].key, name) == 0)
+			return 1;
+	return 0;
+}
+
 static enum MHD_Result
 queue(struct MHD_Connection *c, struct svc_resp *w)
 {
@@ -583,7 +594,11 @@ queue(struct MHD_Connection *c, struct svc_resp *w)
 	rc |= add_header(m, "Content-Security-Policy", csp);
 	rc |= add_header(m, "X-Content-Type-Options", "nosniff");
 	rc |= add_header(m, "X-Frame-Options", "DENY");
-	rc |= add_header(m, "Referrer-Policy", "no-referrer");
+	/* A handler may ask for another policy: the hand-off pages need
+	 * "strict-origin", or the form they post to the helper carries
+	 * Origin: null (Fetch §3.1, "serializing a request origin"). */
+	if (!resp_has_header(w, "Referrer-Policy"))
+		rc |= add_header(m, "Referrer-Policy", "no-referrer");
 	rc |= add_header(m, MHD_HTTP_HEADER_CACHE_CONTROL,
 	    w->cacheable ? "public, max-age=3600" : "no-store");
 	for (i = 0; i < w->nheaders; i++)

@@ -199,10 +199,20 @@ own_error_page(struct svc_resp *w, struct svc_req *r, int status, int code)
 	    strlen(text));
 }
 
+/* A page that must send its origin with the form it posts elsewhere. */
+static int
+h_refpol(struct svc_req *r, struct svc_resp *w)
+{
+	(void)r;
+	svc_resp_header(w, "Referrer-Policy", "strict-origin");
+	return svc_resp_bytes(w, 200, "text/plain", "rp", 2);
+}
+
 #define ND SVC_ROUTE_NO_DB
 static const struct svc_route routes[] = {
 	{"GET", "/echo", h_echo, 0, ND},
 	{"GET", "/user", h_user, 0, ND},
+	{"GET", "/refpol", h_refpol, 0, ND},
 	{"POST", "/form", h_form, 1024, ND},
 	{"GET", "/cookie", h_cookie, 0, ND},
 	{"GET", "/json", h_json, 0, ND},
@@ -1136,6 +1146,17 @@ test_user_and_error_page(struct svc_app *app)
 	resp_free(&r);
 	svc_http_stop(h);
 	port = saved;
+
+	/* a handler's own Referrer-Policy replaces no-referrer, once */
+	fetch(&r, "/refpol");
+	CHECK(r.status == 200 && r.headers.data != NULL &&
+	    strstr(r.headers.data, "Referrer-Policy: strict-origin") != NULL &&
+	    strstr(r.headers.data, "no-referrer") == NULL);
+	resp_free(&r);
+	fetch(&r, "/user");
+	CHECK(r.headers.data != NULL &&
+	    strstr(r.headers.data, "Referrer-Policy: no-referrer") != NULL);
+	resp_free(&r);
 
 	/* without opts.user a handler sees NULL */
 	fetch(&r, "/user");
