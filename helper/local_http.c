@@ -391,6 +391,10 @@ render(struct svc_resp *w, struct svc_req *r, int status, const char *tmpl,
 	}
 	rc = svc_resp_bytes(w, status, "text/html; charset=utf-8", page.data,
 	    page.len);
+	/* The console's own forms then carry Origin (with no-referrer a
+	 * browser sends Origin: null); other sites still get nothing. */
+	if (rc == 0)
+		rc = svc_resp_header(w, "Referrer-Policy", "same-origin");
 out:
 	svc_buf_free(&content);
 	svc_buf_free(&page);

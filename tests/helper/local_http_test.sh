@@ -252,6 +252,8 @@ SERIAL1=$(sed -n 's/.*<dd id="serial"><code>\([0-9A-Fa-f]*\)<.*/\1/p' "$T/body.e
 check "shows a serial" [ -n "$SERIAL1" ]
 check "确定 leads to return?serial=" body_has en_ok "href=\"$ORIGIN/apply/done?serial&#61;$SERIAL1\""
 check "one identity stored" [ "$(count_ids)" = 1 ]
+check "the helper's pages: Referrer-Policy same-origin (console forms carry Origin)" \
+	hdr_has en_ok "Referrer-Policy: same-origin"
 t "list shows it"
 expect_ok "$H" list
 expect_out "demo1"
