@@ -151,7 +151,16 @@ svc_page_apply_ticket(struct svc_req *r, struct svc_resp *w)
 	v[n++].value = r->app->cfg.public_url;
 	v[n].key = "return";
 	v[n++].value = ret;
-	rc = svc_render(w, r, 200, "handoff.html", v, n);
+	/*
+	 * This page posts to the helper on another origin.  Under
+	 * no-referrer Chromium sends "Origin: null", which the helper must
+	 * refuse (any sandboxed page can send it); strict-origin sends our
+	 * origin and never a path (docs/HELPER-HTTP.md).
+	 */
+	if (svc_resp_header(w, "Referrer-Policy", "strict-origin") != 0)
+		rc = GMPKI_ERR_NOMEM;
+	else
+		rc = svc_render(w, r, 200, "handoff.html", v, n);
 	gmpki_wipe(ticket, sizeof(ticket));
 	gmpki_wipe(&c, sizeof(c));
 	return rc;

@@ -229,6 +229,14 @@ svc_page_revoke_do(struct svc_req *r, struct svc_resp *w)
 	v[n++].value = r->app->cfg.public_url;
 	v[n].key = "return";
 	v[n++].value = ret;
+	/*
+	 * This page posts to the helper on another origin.  Under
+	 * no-referrer Chromium sends "Origin: null", which the helper must
+	 * refuse (any sandboxed page can send it); strict-origin sends our
+	 * origin and never a path (docs/HELPER-HTTP.md).
+	 */
+	if (svc_resp_header(w, "Referrer-Policy", "strict-origin") != 0)
+		return GMPKI_ERR_NOMEM;
 	return svc_render(w, r, 200, "revoked.html", v, n);
 }
 

@@ -380,7 +380,11 @@ ticket(struct client *cl, char out[64])
 	if (page_csrf(cl, "/apply/cert", csrf) != 0)
 		return -1;
 	snprintf(body, sizeof(body), "csrf=%s", csrf);
+	/* The hand-off page posts to the helper: it must send our origin
+	 * (strict-origin), not "Origin: null" (no-referrer). */
 	rc = post(cl, "/apply/ticket", body, &r) == 0 && r.status == 200 &&
+	    hdr_has(&r, "Referrer-Policy: strict-origin") &&
+	    !hdr_has(&r, "Referrer-Policy: no-referrer") &&
 	    form_value(&r, "ticket", out, 64) == 0 ? 0 : -1;
 	resp_free(&r);
 	return rc;
