@@ -174,11 +174,12 @@ struct helper_enrolled {
  * SERVICE/api/v1/enroll with the ticket, then the returned certificate
  * must chain to the pinned root (gmpki_verify_cert) and hold our key
  * before key and certificate are stored (helper_keystore_add).  The key
- * never leaves this process.  A service refusal is HELPER_ERR_SERVICE
- * with the service's message in m.
+ * never leaves this process.  pin NULL or "": the key is kept under the
+ * keystore key; otherwise under the PIN (docs/HELPER-KEYS.md).  A service
+ * refusal is HELPER_ERR_SERVICE with the service's message in m.
  */
 int helper_op_enroll(struct helper_ctx *h, const char *ticket,
-    struct helper_enrolled *res, struct helper_msg *m);
+    const char *pin, struct helper_enrolled *res, struct helper_msg *m);
 
 /*
  * 废除证书 on a borrowed computer: deletes the identity holding serial,

@@ -423,13 +423,13 @@ cmd_export(struct helper_ctx *h, const char *id, int der)
 }
 
 static json_t *
-cmd_enroll(struct helper_ctx *h, const char *ticket)
+cmd_enroll(struct helper_ctx *h, const char *ticket, const char *pin)
 {
 	struct helper_enrolled e;
 	struct helper_msg m;
 	int rc;
 
-	if ((rc = helper_op_enroll(h, ticket, &e, &m)) != 0)
+	if ((rc = helper_op_enroll(h, ticket, pin, &e, &m)) != 0)
 		return helper_ipc_error(rc, &m);
 	return json_pack("{s:b, s:s, s:s, s:s, s:s, s:s, s:I, s:I}", "ok", 1,
 	    "id", e.id, "serial", e.serial, "username", e.username,
@@ -496,10 +496,19 @@ helper_ipc_handle(struct helper_ctx *h, json_t *req, json_t **resp,
 		else
 			o = simple(helper_op_delete(h, arg, &m), &m);
 	} else if (strcmp(cmd, "enroll") == 0) {
-		if ((arg = str_arg(req, "ticket", 256)) == NULL)
+		const char *pin = NULL;
+
+		/* An optional PIN (4 to 64 bytes) protects the new key. */
+		if (json_object_get(req, "pin") != NULL &&
+		    (pin = str_arg(req, "pin", 64)) != NULL &&
+		    (strlen(pin) < 4 || strlen(pin) !=
+		    json_string_length(json_object_get(req, "pin"))))
+			pin = NULL;
+		if ((arg = str_arg(req, "ticket", 256)) == NULL ||
+		    (json_object_get(req, "pin") != NULL && pin == NULL))
 			o = helper_ipc_error(GMPKI_ERR_ARG, NULL);
 		else
-			o = cmd_enroll(h, arg);
+			o = cmd_enroll(h, arg, pin);
 	} else if (strcmp(cmd, "revoked") == 0) {
 		if ((arg = str_arg(req, "serial", 64)) == NULL)
 			o = helper_ipc_error(GMPKI_ERR_ARG, NULL);

@@ -602,7 +602,8 @@ h_enroll(struct svc_req *r, struct svc_resp *w)
 		return 0;
 	ticket = svc_req_form(r, "ticket");
 	memset(&m, 0, sizeof(m));
-	rc = helper_op_enroll(s->h, ticket != NULL ? ticket : "", &res, &m);
+	rc = helper_op_enroll(s->h, ticket != NULL ? ticket : "", NULL, &res,
+	    &m);
 	/* ops.c may keep libgmpki's code with FOREIGN_CHAIN's words. */
 	if (rc == GMPKI_ERR_CERT_UNTRUSTED ||
 	    strcmp(m.name, "FOREIGN_CHAIN") == 0)

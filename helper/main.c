@@ -741,18 +741,38 @@ cmd_enroll(int argc, char **argv)
 {
 	struct helper_config cfg;
 	char ticket[256], a[40];
-	const char *t = NULL;
-	json_t *resp;
-	int i;
+	const char *t = NULL, *pinfile = NULL;
+	char *pin = NULL;
+	size_t pinlen = 0;
+	json_t *resp, *req;
+	int i, rc;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--ticket") == 0 && i + 1 < argc)
 			t = argv[++i];
+		else if (strcmp(argv[i], "--pin-file") == 0 && i + 1 < argc)
+			pinfile = argv[++i];
 		else
 			return usage_err("参数错误", "bad arguments");
 	}
 	if (t == NULL)
 		return usage_err("缺少 --ticket", "missing --ticket");
+	/* The optional PIN that will protect the new key: the first line of
+	 * a file (never on the command line, where ps shows it). */
+	if (pinfile != NULL) {
+		if ((rc = gmpki_pass_file_read(pinfile, &pin, &pinlen)) != 0) {
+			fprintf(stderr, "certhelper: enroll: PIN文件: %s (PIN "
+			    "file: %s)\n", gmpki_strerror(rc),
+			    gmpki_strerror_en(rc));
+			return EXIT_FAILURE;
+		}
+		if (pinlen < 4 || pinlen > 64) {
+			gmpki_wipe(pin, pinlen);
+			free(pin);
+			return usage_err("PIN长度应为4至64个字符",
+			    "the PIN must be 4 to 64 characters");
+		}
+	}
 	/* "--ticket -": read it from stdin, out of the process list. */
 	if (strcmp(t, "-") == 0) {
 		if (fgets(ticket, sizeof(ticket), stdin) == NULL)
@@ -760,10 +780,24 @@ cmd_enroll(int argc, char **argv)
 		ticket[strcspn(ticket, "\r\n")] = '\0';
 		t = ticket;
 	}
-	if (config_get(&cfg) != 0)
+	if (config_get(&cfg) != 0) {
+		if (pin != NULL) {
+			gmpki_wipe(pin, pinlen);
+			free(pin);
+		}
 		return EXIT_FAILURE;
-	resp = call(&cfg, json_pack("{s:s, s:s}", "cmd", "enroll", "ticket", t),
-	    150);
+	}
+	req = json_pack("{s:s, s:s}", "cmd", "enroll", "ticket", t);
+	if (req != NULL && pin != NULL &&
+	    json_object_set_new(req, "pin", json_string(pin)) != 0) {
+		json_decref(req);
+		req = NULL;
+	}
+	if (pin != NULL) {
+		gmpki_wipe(pin, pinlen);
+		free(pin);
+	}
+	resp = call(&cfg, req, 150);
 	gmpki_wipe(ticket, sizeof(ticket));
 	if (resp == NULL)
 		return EXIT_FAILURE;
@@ -852,8 +886,8 @@ static const struct {
 	{ "delete", cmd_delete, "删除证书及私钥", "delete a certificate and key" },
 	{ "clear", cmd_clear, "清除身份认证信息",
 	    "forget remembered certificate choices" },
-	{ "enroll", cmd_enroll, "下载证书 (--ticket)",
-	    "download a certificate (--ticket)" },
+	{ "enroll", cmd_enroll, "下载证书 (--ticket [--pin-file])",
+	    "download a certificate (--ticket [--pin-file])" },
 	{ "console", cmd_console, "证书助手控制台地址 (--open 打开)",
 	    "the console URL (--open opens it)" },
 	{ "install", helper_cmd_install, "安装并设置开机自启",

@@ -603,7 +603,7 @@ out:
 
 int
 helper_op_enroll(struct helper_ctx *h, const char *ticket,
-    struct helper_enrolled *res, struct helper_msg *m)
+    const char *pin, struct helper_enrolled *res, struct helper_msg *m)
 {
 	struct gmpki_verify_opts vo;
 	struct gmpki_verify_result vr;
@@ -661,7 +661,7 @@ helper_op_enroll(struct helper_ctx *h, const char *ticket,
 	}
 
 	pthread_mutex_lock(&h->lock);
-	rc = helper_keystore_add(h->ks, key, cert, chain, sv.service, NULL,
+	rc = helper_keystore_add(h->ks, key, cert, chain, sv.service, pin,
 	    res->id);
 	if (rc == 0)
 		rc = helper_keystore_get(h->ks, res->id, &idn, NULL, NULL);

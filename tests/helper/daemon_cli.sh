@@ -268,6 +268,24 @@ expect_out "$ID1"
 expect_out "$ID2"
 expect_out "北京海淀示范软件有限公司"
 
+# --- a key under a PIN ------------------------------------------------------------
+t "enroll: a PIN shorter than 4 characters is refused before the service"
+printf '123\n' >"$W/short.pin"
+TP=$(ticket "$URL_one" "$DB_one" demo3 Demo@2026c apply)
+expect_fail 2 "PIN长度应为4至64个字符" "$H" enroll --ticket "$TP" --pin-file "$W/short.pin"
+t "enroll --pin-file: the new key is kept under the PIN"
+printf '246810\n' >"$W/good.pin"
+expect_ok "$H" enroll --ticket "$TP" --pin-file "$W/good.pin"
+IDP=$(sed -n 's/^证书ID (ID): *//p' "$OUT")
+expect_ok "$H" show "$IDP"
+expect_out "PIN"
+expect_no_out "证书库密钥"
+t "the others stay under the keystore key"
+expect_ok "$H" show "$ID2"
+expect_out "证书库密钥"
+t "delete the PIN identity again"
+expect_ok "$H" delete --yes "$IDP"
+
 # --- 重新申请证书: the old one is revoked ---------------------------------------------
 t "reapply: a new certificate for demo1"
 T3=$(ticket "$URL_one" "$DB_one" demo1 Demo@2026a reapply)
