@@ -10,6 +10,9 @@ demo="$top/demo"
 build="$top/build"
 
 stop_all() {
+	if [ -x "$build/helper/certhelper" ] && [ -d "$demo/home" ]; then
+		HOME="$demo/home" "$build/helper/certhelper" stop >/dev/null 2>&1 || true
+	fi
 	for f in "$demo"/*.pid; do
 		[ -f "$f" ] || continue
 		pid=$(cat "$f")
@@ -58,6 +61,21 @@ if [ -z "$url" ]; then
 	exit 1
 fi
 
+# --- the certificate helper (certhelper) for this machine's browser --------
+# Its files live under demo/home (HOME for the helper), so the demo never
+# touches the real user's keystore.  The root is pinned by its SM3
+# fingerprint computed from the CA directory, not trusted on first use.
+certhelper="$build/helper/certhelper"
+hhome="$demo/home"
+mkdir -p "$hhome"
+chmod 700 "$hhome"
+root_sm3=$(openssl x509 -in "$svcdata/ca/root.pem" -outform DER | openssl dgst -sm3 -r | cut -d' ' -f1)
+HOME="$hhome" "$certhelper" setup --service "$url" --root-sm3 "$root_sm3" >"$demo/certhelper-setup.log" 2>&1 || {
+	cat "$demo/certhelper-setup.log"; echo "run.sh: certhelper setup failed" >&2; exit 1; }
+HOME="$hhome" "$certhelper" start >"$demo/certhelper-start.log" 2>&1 || {
+	cat "$demo/certhelper-start.log"; echo "run.sh: certhelper did not start" >&2; exit 1; }
+console=$(HOME="$hhome" "$certhelper" console 2>/dev/null | grep -o 'http://[^ ]*' | head -n 1 || true)
+
 cat <<TXT
 
 CertHelper is running.
@@ -65,6 +83,10 @@ CertHelper is running.
   演示账户 (demo logins):         demo1 / Demo@2026a   demo2 / Demo@2026b   demo3 / Demo@2026c
   CA certificates:               $url/ca/root.pem  $url/ca/chain.pem
   OCSP / CRL:                    $url/ocsp  $url/crl
+  证书助手 (certificate helper):  running on 127.0.0.1:17380 (HOME=$hhome)
+  证书管理 console:               ${console:-run: HOME=$hhome $certhelper console}
+  Helper CLI:                    HOME=$hhome $certhelper list
+  Story: open the service, 申请证书, log in as demo1, 下载证书 → 下载成功 → 确定.
   Admin CLI:                     $certsvc certs list --data $svcdata
   Library CLI:                   $build/gmpki --help
   Logs:                          $demo/*.log
