@@ -378,6 +378,10 @@ helper_daemon_run(struct helper_config *cfg, struct helper_msg *m)
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 
+	/* The signed reporting-system directory (or the saved copy when the
+	 * service cannot be reached); failures are logged inside. */
+	if (h->root != NULL)
+		(void)helper_directory_fetch(h, NULL);
 	if ((rc = helper_http_start(h)) != 0)
 		helper_log(HELPER_LOG_ERROR, "loopback HTTP on port %d: %s "
 		    "(the socket keeps working)", h->cfg.port,
@@ -414,6 +418,7 @@ out:
 		close(lfd);
 	helper_keystore_close(h->ks);
 	X509_free(h->root);
+	helper_directory_free(h->dir);
 	helper_log_close();
 	gmpki_wipe(h->console_token, sizeof(h->console_token));
 	pthread_mutex_destroy(&h->lock);

@@ -79,6 +79,8 @@ struct helper_ctx {
 	                           `certhelper setup` */
 	char console_token[HELPER_TOKEN_LEN + 1];
 	void *http;             /* local_http.c's server, or NULL */
+	struct helper_directory *dir; /* the verified reporting-system
+	                           directory (directory.c), or NULL; lock */
 	pthread_mutex_t lock;   /* keystore, root and cfg */
 	volatile sig_atomic_t stop;
 };
@@ -218,6 +220,71 @@ int helper_svc_enroll(const char *service, const char *ticket,
 int helper_svc_ocsp(const char *service, const unsigned char *req,
     size_t reqlen, unsigned char **resp, size_t *resplen,
     struct helper_msg *m);
+
+/* ---- the reporting-system directory (directory.c) ------------------------ */
+
+/* A reporting system (联网直报系统) of the service's signed directory. */
+struct helper_rp {
+	char id[64];
+	char name[256];
+	char origin[256];       /* normalised: scheme://host[:port] */
+	char return_url[1024];
+};
+
+struct helper_directory {
+	long long issued_at;
+	char service[256];      /* the service URL it was verified for */
+	size_t n;
+	struct helper_rp *systems;
+};
+
+void helper_directory_free(struct helper_directory *d);
+
+/*
+ * Checks a GET SERVICE/api/v1/rp answer (docs/CERTSVC.md): the signer
+ * chains to root (the pinned one; the answer's chain is untrusted input
+ * only) at time at (0: now), carries id-kp-documentSigning, its SM2
+ * signature (default ID) covers exactly the decoded directory bytes, and
+ * D's version is 1 and its "service" is service.  Then *out holds the
+ * systems.  HELPER_ERR_FOREIGN_CHAIN (or the gmpki_verify_cert code),
+ * GMPKI_ERR_CERT_PROFILE (no documentSigning EKU), GMPKI_ERR_SIGNATURE,
+ * HELPER_ERR_PROTOCOL (malformed, another service).
+ */
+int helper_directory_verify(X509 *root, const char *service,
+    const unsigned char *body, size_t len, time_t at,
+    struct helper_directory **out, struct helper_msg *m);
+
+/*
+ * Verifies body against h's pinned root and service URL and makes it
+ * h->dir, unless it is older (issued_at) than the one held for the same
+ * service (HELPER_ERR_PROTOCOL); with save, keeps body in
+ * keystore_dir/directory.json (0600) for the next start.
+ */
+int helper_directory_accept(struct helper_ctx *h, const unsigned char *body,
+    size_t len, int save, struct helper_msg *m);
+
+/*
+ * GET SERVICE/api/v1/rp (bounded, libcurl) and helper_directory_accept.
+ * When h holds no directory yet, the saved copy is loaded (and verified)
+ * first, so that a failed fetch leaves the daemon with it.  Failures are
+ * logged; they leave the previous directory in place.
+ */
+int helper_directory_fetch(struct helper_ctx *h, struct helper_msg *m);
+
+/*
+ * 1 when origin (an http(s) origin) is a registered system's origin in
+ * the directory held for the configured service; rp_id_out (may be NULL)
+ * gets its id.
+ */
+int helper_directory_origin_allowed(struct helper_ctx *h, const char *origin,
+    char rp_id_out[64]);
+
+/*
+ * The origin (RFC 6454) of url, lower-cased, without the default port,
+ * when url is exactly an http(s) origin (nothing after host[:port]); -1
+ * otherwise.  (local_http.c)
+ */
+int helper_url_origin(const char *url, char *out, size_t outlen);
 
 /* ---- the daemon (daemon.c) ---------------------------------------------- */
 

@@ -11,7 +11,8 @@
  *     refused (421) by svc/http.c before any handler runs;
  *   - a POST to /v1/ needs Origin equal to the configured service's
  *     origin; /v1/ping gives Access-Control-Allow-Origin to that origin
- *     only (others: 403, and no CORS header);
+ *     and to the registered reporting systems' origins of the service's
+ *     signed directory (others: 403, and no CORS header);
  *   - the console needs the per-launch token (written 0600 by the daemon,
  *     printed by `certhelper console`), traded once for an HttpOnly
  *     SameSite=Strict session cookie; every console form carries the
@@ -179,6 +180,16 @@ url_origin(const char *url, char *out, size_t outlen, const char **rest)
 		out[i] = (char)tolower((unsigned char)out[i]);
 	if (rest != NULL)
 		*rest = end;
+	return 0;
+}
+
+int
+helper_url_origin(const char *url, char *out, size_t outlen)
+{
+	const char *rest;
+
+	if (url_origin(url, out, outlen, &rest) != 0 || *rest != '\0')
+		return -1;
 	return 0;
 }
 
@@ -505,8 +516,8 @@ static int
 h_ping(struct svc_req *r, struct svc_resp *w)
 {
 	struct lh_server *s = srv_of(r);
-	char url[256], origin[300], json[128];
-	const char *o = svc_req_header(r, "Origin");
+	char url[256], origin[300], json[128], norm[300], rp_id[64];
+	const char *o = svc_req_header(r, "Origin"), *acao;
 
 	snprintf(json, sizeof(json), "{\"ok\":true,\"version\":\"%s\"}",
 	    HELPER_VERSION);
@@ -515,10 +526,18 @@ h_ping(struct svc_req *r, struct svc_resp *w)
 	/* No Origin: not a cross-origin script (curl, a typed URL). */
 	if (o == NULL)
 		return svc_resp_json(w, 200, json);
-	if (!origin_is_service(r, origin))
+	/* The service, or a reporting system of its signed directory
+	 * (directory.c): they may know the helper runs.  Anything that
+	 * changes state stays the service's alone. */
+	if (origin_is_service(r, origin))
+		acao = origin;
+	else if (helper_url_origin(o, norm, sizeof(norm)) == 0 &&
+	    helper_directory_origin_allowed(s->h, norm, rp_id))
+		acao = norm;
+	else
 		return svc_resp_json(w, 403, "{\"ok\":false,\"error\":"
 		    "\"FORBIDDEN_ORIGIN\"}");
-	svc_resp_header(w, "Access-Control-Allow-Origin", origin);
+	svc_resp_header(w, "Access-Control-Allow-Origin", acao);
 	return svc_resp_json(w, 200, json);
 }
 

@@ -723,5 +723,8 @@ helper_op_reload(struct helper_ctx *h, struct helper_msg *m)
 	helper_log(HELPER_LOG_INFO, "configuration reloaded: service %s",
 	    cfg->service_url);
 	free(cfg);
+	/* A failed refresh is logged and keeps the directory held. */
+	if (root != NULL)
+		(void)helper_directory_fetch(h, NULL);
 	return 0;
 }

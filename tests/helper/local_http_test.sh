@@ -6,7 +6,10 @@
 # Chromium accepts.
 #
 #   ping:    the service's Origin gets 200 and Access-Control-Allow-Origin;
-#            evil.example gets 403 and no CORS header; a Host that is not
+#            so does a reporting system of the service's signed directory
+#            (demo: 127.0.0.1:8450), which still cannot post to /v1/enroll;
+#            an unregistered origin, evil.example get 403 and no CORS
+#            header; a second certsvc's directory (another root) is refused; a Host that is not
 #            127.0.0.1:PORT / localhost:PORT is refused before any handler
 #   enroll:  a foreign Origin, a foreign service or return: 403, nothing
 #            stored; a ticket made the honest way (login with the captcha
@@ -67,13 +70,17 @@ trap cleanup EXIT
 
 # svc_start NAME: init, demo, serve on a free port; sets URL_NAME, DB_NAME.
 svc_start() {
-	local name=$1 data=$T/$1 url i
+	local name=$1 data=$T/$1 url i port
 	env -u ASAN_OPTIONS -u UBSAN_OPTIONS "$S" init --data "$data" --name "$name CA" >"$T/$name.init" 2>&1 ||
 		{ cat "$T/$name.init" >&2; echo "certsvc init $name failed" >&2; exit 1; }
 	sed -i 's/^pbkdf2_iter *=.*/pbkdf2_iter = 1000/' "$data/certsvc.conf"
+	# A fixed port, and public_url naming it: the signed directory's
+	# "service" must be the URL the helper is set up with.
+	port=$(free_port)
+	sed -i "s|^public_url *=.*|public_url = http://127.0.0.1:$port|" "$data/certsvc.conf"
 	env -u ASAN_OPTIONS -u UBSAN_OPTIONS "$S" demo --data "$data" >"$T/$name.demo" 2>&1 ||
 		{ cat "$T/$name.demo" >&2; exit 1; }
-	env -u ASAN_OPTIONS -u UBSAN_OPTIONS "$S" serve --data "$data" --listen 127.0.0.1:0 >"$T/$name.out" 2>"$T/$name.err" &
+	env -u ASAN_OPTIONS -u UBSAN_OPTIONS "$S" serve --data "$data" --listen "127.0.0.1:$port" >"$T/$name.out" 2>"$T/$name.err" &
 	SVC_PIDS+=($!)
 	url=
 	for i in $(seq 100); do
@@ -189,6 +196,27 @@ t "ping from the service's host on another port: 403"
 req ping_port -H "Origin: ${ORIGIN%:*}:1" "$HB/v1/ping"
 check "other port 403" [ "$CODE" = 403 ]
 check "other port no ACAO" not hdr_has ping_port "Access-Control-Allow-Origin"
+# The reporting systems of the service's signed directory (certsvc demo
+# registers 万峰 at http://127.0.0.1:8450, 同方 at :8451, a province at :8452).
+t "the signed directory was fetched and saved 0600"
+check "directory.json saved" [ -f "$KS/directory.json" ]
+check "directory.json 0600" [ "$(stat -c %a "$KS/directory.json")" = 600 ]
+check "the log counts the registered systems" grep -q "directory refreshed from $URL_one: 3 registered systems" "$LOG"
+t "ping from a registered reporting system: 200 and CORS for it"
+req ping_rp -H "Origin: http://127.0.0.1:8450" "$HB/v1/ping"
+check "registered ping 200" [ "$CODE" = 200 ]
+check "registered ping ACAO" hdr_has ping_rp "Access-Control-Allow-Origin: http://127.0.0.1:8450"
+check "registered ping Vary: Origin" hdr_has ping_rp "Vary: Origin"
+t "ping from an unregistered loopback origin: 403, no CORS header"
+req ping_unreg -H "Origin: http://127.0.0.1:8459" "$HB/v1/ping"
+check "unregistered ping 403" [ "$CODE" = 403 ]
+check "unregistered ping no ACAO" not hdr_has ping_unreg "Access-Control-Allow-Origin"
+t "a registered reporting system cannot post to /v1/enroll"
+req rp_enroll -H "Origin: http://127.0.0.1:8450" --data-urlencode "ticket=x" \
+	--data-urlencode "service=$ORIGIN" --data-urlencode "return=$ORIGIN/cert" "$HB/v1/enroll"
+check "rp enroll 403" [ "$CODE" = 403 ]
+check "rp enroll no ACAO" not hdr_has rp_enroll "Access-Control-Allow-Origin"
+
 t "ping via localhost:PORT is accepted"
 req ping_lh -H "Host: localhost:$PORT" -H "Origin: $ORIGIN" "$HB/v1/ping"
 check "localhost Host 200" [ "$CODE" = 200 ]
@@ -447,6 +475,33 @@ check "404" [ "$CODE" = 404 ]
 check "404 in the helper's layout" body_has nf "helper.css"
 req meth -X DELETE "$HB/v1/enroll"
 check "405" [ "$CODE" = 405 ]
+
+t "a second certsvc's directory (another root) is refused"
+expect_ok "$H" stop
+cp "$CONF" "$T/conf.saved"
+sed -i "s|$URL_one|$URL_two|" "$CONF"
+check "the configuration names service two" grep -q "$URL_two" "$CONF"
+expect_ok "$H" start
+for _ in $(seq 50); do
+	curl -s -o /dev/null "$HB/v1/ping" && break
+	sleep 0.1
+done
+check "two's signer does not chain to the pinned root" grep -q "directory: signer: CERT_UNTRUSTED" "$LOG"
+check "the saved copy of one is not two's" grep -q "saved copy .* refused" "$LOG"
+req ping_two -H "Origin: http://127.0.0.1:8450" "$HB/v1/ping"
+check "no directory: 8450 gets 403" [ "$CODE" = 403 ]
+check "no directory: no ACAO" not hdr_has ping_two "Access-Control-Allow-Origin"
+t "back to service one: 8450 allowed again"
+expect_ok "$H" stop
+cp "$T/conf.saved" "$CONF"
+expect_ok "$H" start
+for _ in $(seq 50); do
+	curl -s -o /dev/null "$HB/v1/ping" && break
+	sleep 0.1
+done
+req ping_back -H "Origin: http://127.0.0.1:8450" "$HB/v1/ping"
+check "8450 200 again" [ "$CODE" = 200 ]
+check "8450 ACAO again" hdr_has ping_back "Access-Control-Allow-Origin: http://127.0.0.1:8450"
 
 t "stop: the port is closed"
 expect_ok "$H" stop
