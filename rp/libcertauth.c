@@ -672,8 +672,13 @@ map_chain_error(int grc, const struct gmpki_verify_result *vr,
 	}
 }
 
-int
-certauth_verify(certauth_ctx *ctx, const char *session_id,
+/*
+ * The checks of docs/LOGIN-PROTOCOL.md §6.  session_id NULL is
+ * certauth_verify_statement: step 3 then checks the statement's time
+ * instead of the challenge table (nothing is consumed).
+ */
+static int
+verify_impl(certauth_ctx *ctx, const char *session_id,
     const char *statement_b64, const char *signature_b64,
     const char *cert_pem, const char *chain_pem, const char *username,
     struct certauth_result *res)
@@ -699,7 +704,7 @@ certauth_verify(certauth_ctx *ctx, const char *session_id,
 	if (res == NULL)
 		return CERTAUTH_ERR_ARG;
 	memset(res, 0, sizeof(*res));
-	if (ctx == NULL || session_id == NULL || session_id[0] == '\0' ||
+	if (ctx == NULL || (session_id != NULL && session_id[0] == '\0') ||
 	    statement_b64 == NULL || signature_b64 == NULL ||
 	    cert_pem == NULL || username == NULL)
 		return fail(res, CERTAUTH_ERR_ARG, "missing argument");
@@ -760,26 +765,39 @@ certauth_verify(certauth_ctx *ctx, const char *session_id,
 		goto out;
 	}
 	res->statement_time = (time_t)p.time;
+	snprintf(res->challenge, sizeof(res->challenge), "%s", p.challenge);
 
-	/* 3. Challenge: known and unused (consumed now), fresh, our session. */
-	if (!challenge_take(ctx, p.challenge, &chal)) {
-		rc = fail(res, CERTAUTH_ERR_CHALLENGE,
-		    "challenge unknown or already used");
-		goto out;
-	}
-	if (now - chal.created_at >= CERTAUTH_CHALLENGE_TTL ||
-	    now < chal.created_at) {
-		rc = fail(res, CERTAUTH_ERR_CHALLENGE, "challenge expired");
-		goto out;
-	}
-	if (gmpki_sm3(session_id, strlen(session_id), sess) != 0) {
-		rc = fail(res, CERTAUTH_ERR_INTERNAL, "SM3 failed");
-		goto out;
-	}
-	if (!gmpki_memeq(sess, chal.session, sizeof(sess))) {
-		rc = fail(res, CERTAUTH_ERR_CHALLENGE,
-		    "challenge was issued to another session");
-		goto out;
+	/* 3. Challenge: known and unused (consumed now), fresh, our session.
+	 *    Without the challenge table (certauth_verify_statement): the
+	 *    statement's time is within the TTL of now, either way. */
+	if (session_id == NULL) {
+		if ((time_t)p.time <= now - CERTAUTH_CHALLENGE_TTL ||
+		    (time_t)p.time >= now + CERTAUTH_CHALLENGE_TTL) {
+			rc = fail(res, CERTAUTH_ERR_CHALLENGE,
+			    "statement time is not within 120 s of now");
+			goto out;
+		}
+	} else {
+		if (!challenge_take(ctx, p.challenge, &chal)) {
+			rc = fail(res, CERTAUTH_ERR_CHALLENGE,
+			    "challenge unknown or already used");
+			goto out;
+		}
+		if (now - chal.created_at >= CERTAUTH_CHALLENGE_TTL ||
+		    now < chal.created_at) {
+			rc = fail(res, CERTAUTH_ERR_CHALLENGE,
+			    "challenge expired");
+			goto out;
+		}
+		if (gmpki_sm3(session_id, strlen(session_id), sess) != 0) {
+			rc = fail(res, CERTAUTH_ERR_INTERNAL, "SM3 failed");
+			goto out;
+		}
+		if (!gmpki_memeq(sess, chal.session, sizeof(sess))) {
+			rc = fail(res, CERTAUTH_ERR_CHALLENGE,
+			    "challenge was issued to another session");
+			goto out;
+		}
 	}
 
 	/* 4. Ours. */
@@ -906,4 +924,27 @@ out:
 	sk_X509_pop_free(chain, X509_free);
 	gmpki_wipe(&chal, sizeof(chal));
 	return rc;
+}
+
+int
+certauth_verify(certauth_ctx *ctx, const char *session_id,
+    const char *statement_b64, const char *signature_b64,
+    const char *cert_pem, const char *chain_pem, const char *username,
+    struct certauth_result *res)
+{
+	if (res != NULL && (session_id == NULL || session_id[0] == '\0')) {
+		memset(res, 0, sizeof(*res));
+		return fail(res, CERTAUTH_ERR_ARG, "missing argument");
+	}
+	return verify_impl(ctx, session_id, statement_b64, signature_b64,
+	    cert_pem, chain_pem, username, res);
+}
+
+int
+certauth_verify_statement(certauth_ctx *ctx, const char *statement_b64,
+    const char *signature_b64, const char *cert_pem, const char *chain_pem,
+    const char *username, struct certauth_result *res)
+{
+	return verify_impl(ctx, NULL, statement_b64, signature_b64, cert_pem,
+	    chain_pem, username, res);
 }

@@ -179,6 +179,8 @@ struct certauth_result {
 	int expiring_soon;        /* success with the 您的证书即将到期 warning */
 	int revocation_checked;   /* 0 when no revocation callback is set     */
 	time_t statement_time;    /* the helper's "time" (informational)      */
+	char challenge[CERTAUTH_CHALLENGE_LEN + 1]; /* the statement's, once
+	                                     its canonical form is checked  */
 };
 
 /*
@@ -193,6 +195,18 @@ int certauth_verify(certauth_ctx *ctx, const char *session_id,
     const char *statement_b64, const char *signature_b64,
     const char *cert_pem, const char *chain_pem, const char *username,
     struct certauth_result *res);
+
+/*
+ * The same checks without the RP's challenge table, for tools such as
+ * certauth-verify that do not hold the RP's state: step 3 becomes "the
+ * statement's time is less than CERTAUTH_CHALLENGE_TTL seconds from the
+ * context's clock, either way" and nothing is consumed.  The caller MUST
+ * itself check that res->challenge is one it issued, unused, to this
+ * session; without that, a signed statement can be replayed.
+ */
+int certauth_verify_statement(certauth_ctx *ctx, const char *statement_b64,
+    const char *signature_b64, const char *cert_pem, const char *chain_pem,
+    const char *username, struct certauth_result *res);
 
 /* --- building statements (the helper side, and tests) ----------------- */
 

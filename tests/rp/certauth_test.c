@@ -825,6 +825,72 @@ struct thr {
 	char session[16];
 };
 
+/* certauth_verify_statement: the same checks without the challenge table;
+ * freshness from the statement's time; nothing consumed. */
+static void
+test_verify_statement(void)
+{
+	certauth_ctx *c = ctx_make(0);
+	struct certauth_result r;
+	struct login l;
+	struct opts o = { 0 };
+	const char *chal = "q2b1Yb6lU3nQ0bCqS4oB1m6wq8VvC7iJ0rM5XxkqZc8";
+
+	clock_now = base;
+	login_make(&l, chal, &o);   /* statement time = base */
+	CHECK_OK(certauth_verify_statement(c, l.statement, l.signature,
+	    l.cert, l.chain, "user01", &r));
+	CHECK_STR(r.challenge, chal);
+	CHECK_STR(r.username, "user01");
+	CHECK_STR(r.org, "测试企业");
+	CHECK(r.statement_time == base);
+	/* Nothing is consumed: the same statement verifies again. */
+	CHECK_OK(certauth_verify_statement(c, l.statement, l.signature,
+	    l.cert, l.chain, "user01", &r));
+	/* The regular entry point still wants its own challenge. */
+	CHECK_RC(certauth_verify(c, "sess-1", l.statement, l.signature,
+	    l.cert, l.chain, "user01", &r), CERTAUTH_ERR_CHALLENGE);
+	CHECK_STR(r.challenge, chal);
+	CHECK_RC(certauth_verify(c, NULL, l.statement, l.signature,
+	    l.cert, l.chain, "user01", &r), CERTAUTH_ERR_ARG);
+	/* Freshness: less than the TTL either way. */
+	clock_now = base + CERTAUTH_CHALLENGE_TTL - 1;
+	CHECK_OK(certauth_verify_statement(c, l.statement, l.signature,
+	    l.cert, l.chain, "user01", &r));
+	clock_now = base + CERTAUTH_CHALLENGE_TTL;
+	CHECK_RC(certauth_verify_statement(c, l.statement, l.signature,
+	    l.cert, l.chain, "user01", &r), CERTAUTH_ERR_CHALLENGE);
+	clock_now = base - CERTAUTH_CHALLENGE_TTL + 1;
+	CHECK_OK(certauth_verify_statement(c, l.statement, l.signature,
+	    l.cert, l.chain, "user01", &r));
+	clock_now = base - CERTAUTH_CHALLENGE_TTL;
+	CHECK_RC(certauth_verify_statement(c, l.statement, l.signature,
+	    l.cert, l.chain, "user01", &r), CERTAUTH_ERR_CHALLENGE);
+	clock_now = base;
+	/* The other checks are the same code. */
+	CHECK_RC(certauth_verify_statement(c, l.statement, l.signature,
+	    l.cert, l.chain, "user02", &r), CERTAUTH_ERR_USERNAME);
+	CHECK_RC(certauth_verify_statement(c, l.statement, l.signature,
+	    l.cert, ca2_pem, "user01", &r), CERTAUTH_ERR_UNTRUSTED);
+	CHECK_RC(certauth_verify_statement(c, l.statement, "AAAA",
+	    l.cert, l.chain, "user01", &r), CERTAUTH_ERR_SIGNATURE);
+	CHECK_RC(certauth_verify_statement(c, NULL, l.signature, l.cert,
+	    l.chain, "user01", &r), CERTAUTH_ERR_ARG);
+	login_free(&l);
+	o.rp = "other-rp";
+	login_make(&l, chal, &o);
+	CHECK_RC(certauth_verify_statement(c, l.statement, l.signature,
+	    l.cert, l.chain, "user01", &r), CERTAUTH_ERR_RP);
+	login_free(&l);
+	o.rp = NULL;
+	o.cert = ee_expired;
+	login_make(&l, chal, &o);
+	CHECK_RC(certauth_verify_statement(c, l.statement, l.signature,
+	    l.cert, l.chain, "user01", &r), CERTAUTH_ERR_EXPIRED);
+	login_free(&l);
+	certauth_ctx_free(c);
+}
+
 static void *
 thr_main(void *arg)
 {
@@ -880,6 +946,7 @@ main(void)
 	RUN(test_binding);
 	RUN(test_malformed);
 	RUN(test_revocation);
+	RUN(test_verify_statement);
 	RUN(test_threads);
 	pki_free();
 	TEST_MAIN_END();
