@@ -566,3 +566,27 @@ helper_directory_origin_allowed(struct helper_ctx *h, const char *origin,
 	pthread_mutex_unlock(&h->lock);
 	return ok;
 }
+
+int
+helper_directory_rp(struct helper_ctx *h, const char *id,
+    struct helper_rp *out)
+{
+	size_t i;
+	int ok = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (id == NULL || id[0] == '\0')
+		return 0;
+	pthread_mutex_lock(&h->lock);
+	if (h->dir != NULL && same_service(h->dir->service,
+	    h->cfg.service_url)) {
+		for (i = 0; i < h->dir->n && !ok; i++) {
+			if (strcmp(h->dir->systems[i].id, id) != 0)
+				continue;
+			*out = h->dir->systems[i];
+			ok = 1;
+		}
+	}
+	pthread_mutex_unlock(&h->lock);
+	return ok;
+}

@@ -280,6 +280,14 @@ int helper_directory_origin_allowed(struct helper_ctx *h, const char *origin,
     char rp_id_out[64]);
 
 /*
+ * 1 when id is a registered system of the directory held for the
+ * configured service; *out gets its entry (origin and return URL come from
+ * here, never from a request).  0 (and *out zeroed) otherwise.
+ */
+int helper_directory_rp(struct helper_ctx *h, const char *id,
+    struct helper_rp *out);
+
+/*
  * The origin (RFC 6454) of url, lower-cased, without the default port,
  * when url is exactly an http(s) origin (nothing after host[:port]); -1
  * otherwise.  (local_http.c)

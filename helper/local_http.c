@@ -38,6 +38,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "certauth/certauth.h"
 #include "gmpki/gmpki.h"
 #include "helper.h"
 #include "http.h"
@@ -53,10 +54,21 @@
 #define LH_COOKIE "certhelper_console"
 #define LH_SECRET_LEN 43          /* 32 random bytes, base64url */
 #define LH_MAX_VARS 24
+#define LH_CONSENTS 32
+#define LH_CONSENT_TTL 120     /* seconds: the window's token */
 
 struct lh_session {
 	char id[LH_SECRET_LEN + 1];
 	char csrf[LH_SECRET_LEN + 1];
+	time_t expires;
+};
+
+/* An open 客户身份验证 window: what it was opened for. */
+struct lh_consent {
+	char token[LH_SECRET_LEN + 1];
+	char rp[64];
+	char challenge[CERTAUTH_CHALLENGE_LEN + 1];
+	char username[129];
 	time_t expires;
 };
 
@@ -70,6 +82,7 @@ struct lh_server {
 	const char *hosts[3];
 	pthread_mutex_t lock;     /* sessions */
 	struct lh_session sess[LH_SESSIONS];
+	struct lh_consent consent[LH_CONSENTS]; /* lock */
 };
 
 static struct lh_server *
@@ -1333,6 +1346,517 @@ h_repair(struct svc_req *r, struct svc_resp *w)
 }
 
 /* ------------------------------------------------------------------ */
+/* the reporting-system login: 客户身份验证 (docs/LOGIN-PROTOCOL.md §3-5)  */
+
+/* Pending consent windows: token -> the request they were made for. */
+static int
+consent_new(struct lh_server *s, const char *rp, const char *challenge,
+    const char *username, char token[LH_SECRET_LEN + 1])
+{
+	time_t now = time(NULL);
+	size_t i, slot = 0;
+	int rc;
+
+	if ((rc = secret_make(token)) != 0)
+		return rc;
+	pthread_mutex_lock(&s->lock);
+	for (i = 0; i < LH_CONSENTS; i++) {
+		if (s->consent[i].token[0] == '\0' ||
+		    s->consent[i].expires <= now) {
+			slot = i;
+			break;
+		}
+		if (s->consent[i].expires < s->consent[slot].expires)
+			slot = i;
+	}
+	gmpki_wipe(&s->consent[slot], sizeof(s->consent[slot]));
+	snprintf(s->consent[slot].token, sizeof(s->consent[slot].token), "%s",
+	    token);
+	snprintf(s->consent[slot].rp, sizeof(s->consent[slot].rp), "%s", rp);
+	snprintf(s->consent[slot].challenge,
+	    sizeof(s->consent[slot].challenge), "%s", challenge);
+	snprintf(s->consent[slot].username,
+	    sizeof(s->consent[slot].username), "%s", username);
+	s->consent[slot].expires = now + LH_CONSENT_TTL;
+	pthread_mutex_unlock(&s->lock);
+	return 0;
+}
+
+/* Takes (single use) the pending consent named by token; 1 when found. */
+static int
+consent_take(struct lh_server *s, const char *token, struct lh_consent *out)
+{
+	time_t now = time(NULL);
+	size_t i;
+	int found = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (token == NULL)
+		return 0;
+	pthread_mutex_lock(&s->lock);
+	for (i = 0; i < LH_CONSENTS; i++) {
+		if (s->consent[i].token[0] == '\0' ||
+		    !secret_eq(s->consent[i].token, token))
+			continue;
+		if (s->consent[i].expires > now) {
+			*out = s->consent[i];
+			found = 1;
+		}
+		gmpki_wipe(&s->consent[i], sizeof(s->consent[i]));
+	}
+	pthread_mutex_unlock(&s->lock);
+	return found;
+}
+
+/* 1-128 bytes of UTF-8 without control characters. */
+static int
+username_ok(const char *u)
+{
+	const unsigned char *p = (const unsigned char *)u;
+	size_t len, k, i;
+
+	if (u == NULL || (len = strlen(u)) == 0 || len > 128)
+		return 0;
+	while (*p != '\0') {
+		if (*p < 0x20 || *p == 0x7f)
+			return 0;
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		if (*p >= 0xc2 && *p <= 0xdf)
+			k = 1;
+		else if (*p >= 0xe0 && *p <= 0xef)
+			k = 2;
+		else if (*p >= 0xf0 && *p <= 0xf4)
+			k = 3;
+		else
+			return 0;
+		for (i = 1; i <= k; i++)
+			if ((p[i] & 0xc0) != 0x80)
+				return 0;
+		if ((*p == 0xe0 && p[1] < 0xa0) || (*p == 0xed && p[1] > 0x9f) ||
+		    (*p == 0xf0 && p[1] < 0x90) || (*p == 0xf4 && p[1] > 0x8f))
+			return 0;
+		if (*p == 0xc2 && p[1] <= 0x9f)
+			return 0;	/* C1 controls: U+0080-U+009F */
+		p += k + 1;
+	}
+	return 1;
+}
+
+/* 43 base64url characters, canonical, 32 bytes. */
+static int
+challenge_ok(const char *c)
+{
+	unsigned char *raw = NULL;
+	size_t len = 0;
+	int ok;
+
+	if (c == NULL || strlen(c) != CERTAUTH_CHALLENGE_LEN)
+		return 0;
+	ok = certauth_b64url_decode(c, CERTAUTH_CHALLENGE_LEN, &raw, &len) == 0 &&
+	    len == 32;
+	free(raw);
+	return ok;
+}
+
+/* The pinned root (a reference), or NULL. */
+static X509 *
+pinned_root(struct lh_server *s)
+{
+	X509 *root = NULL;
+
+	pthread_mutex_lock(&s->h->lock);
+	if (s->h->root != NULL && X509_up_ref(s->h->root))
+		root = s->h->root;
+	pthread_mutex_unlock(&s->h->lock);
+	return root;
+}
+
+/*
+ * The identity id, when its certificate chains to the pinned root now:
+ * 0 and idn, cert and chain filled (either of the last two may be NULL).
+ */
+static int
+login_identity(struct lh_server *s, const char *id,
+    struct helper_identity *idn, X509 **cert_out, STACK_OF(X509) **chain_out)
+{
+	struct gmpki_verify_opts vo;
+	STACK_OF(X509) *chain = NULL;
+	X509 *cert = NULL, *root;
+	int rc;
+
+	if (cert_out != NULL)
+		*cert_out = NULL;
+	if (chain_out != NULL)
+		*chain_out = NULL;
+	if (id == NULL || strlen(id) != HELPER_ID_LEN ||
+	    strspn(id, "0123456789abcdefABCDEF") != HELPER_ID_LEN)
+		return GMPKI_ERR_NOT_FOUND;
+	if ((root = pinned_root(s)) == NULL)
+		return HELPER_ERR_NOT_SET_UP;
+	pthread_mutex_lock(&s->h->lock);
+	rc = helper_keystore_get(s->h->ks, id, idn, &cert, &chain);
+	pthread_mutex_unlock(&s->h->lock);
+	if (rc == 0) {
+		memset(&vo, 0, sizeof(vo));
+		vo.root = root;
+		vo.untrusted = chain;
+		rc = gmpki_verify_cert(cert, &vo, NULL);
+	}
+	X509_free(root);
+	if (rc == 0 && cert_out != NULL) {
+		*cert_out = cert;
+		cert = NULL;
+	}
+	if (rc == 0 && chain_out != NULL) {
+		*chain_out = chain;
+		chain = NULL;
+	}
+	X509_free(cert);
+	sk_X509_pop_free(chain, X509_free);
+	return rc;
+}
+
+/* The auto-submitting form to the RP's registered return URL. */
+static int
+post_page(struct svc_resp *w, struct svc_req *r, const struct helper_rp *rp,
+    const char *const *names, const char *const *values, size_t n)
+{
+	struct svc_buf f;
+	struct lh_vars vs;
+	size_t i;
+	int rc;
+
+	svc_buf_init(&f, LH_PAGE_LIMIT);
+	for (i = 0; i < n; i++) {
+		svc_buf_str(&f, "<input type=\"hidden\" name=\"");
+		svc_buf_html(&f, names[i]);
+		svc_buf_str(&f, "\" value=\"");
+		svc_buf_html(&f, values[i]);
+		svc_buf_str(&f, "\">\n");
+	}
+	if (!svc_buf_ok(&f)) {
+		svc_buf_free(&f);
+		return error_page(w, r, 500, GMPKI_ERR_INTERNAL);
+	}
+	memset(&vs, 0, sizeof(vs));
+	var_set(&vs, "title", T(r, "hc.login.heading"));
+	var_set(&vs, "rp_name", rp->name);
+	var_set(&vs, "action", rp->return_url);
+	var_set(&vs, "fields", f.data != NULL ? f.data : "");
+	rc = render(w, r, 200, "login_post.html", &vs, 0);
+	svc_buf_free(&f);
+	return rc;
+}
+
+static int
+post_cancelled(struct svc_resp *w, struct svc_req *r,
+    const struct helper_rp *rp)
+{
+	const char *names[] = {"error"}, *values[] = {"cancelled"};
+
+	helper_log(HELPER_LOG_INFO, "login for %s cancelled", rp->id);
+	return post_page(w, r, rp, names, values, 1);
+}
+
+/* PEM of certs, concatenated (malloc'ed). */
+static char *
+chain_pem(STACK_OF(X509) *chain)
+{
+	struct svc_buf b;
+	char *pem, *out;
+	size_t len;
+	int i;
+
+	svc_buf_init(&b, CERTAUTH_MAX_PEM);
+	for (i = 0; chain != NULL && i < sk_X509_num(chain); i++) {
+		if (gmpki_cert_to_pem(sk_X509_value(chain, i), &pem,
+		    &len) != 0) {
+			svc_buf_free(&b);
+			return NULL;
+		}
+		svc_buf_add(&b, pem, len);
+		free(pem);
+	}
+	out = svc_buf_ok(&b) ? strdup(b.data != NULL ? b.data : "") : NULL;
+	svc_buf_free(&b);
+	return out;
+}
+
+/*
+ * Signs the canonical statement with identity id and answers the
+ * auto-submitting page.  Returns 0 with the page in w, or the error
+ * (GMPKI_ERR_PASSPHRASE for a wrong PIN) with nothing written.
+ */
+static int
+sign_and_post(struct svc_resp *w, struct svc_req *r, struct lh_server *s,
+    const struct helper_rp *rp, const char *challenge, const char *username,
+    const char *id, const char *pin, int *written)
+{
+	struct certauth_statement st;
+	struct helper_identity idn;
+	STACK_OF(X509) *chain = NULL;
+	X509 *cert = NULL;
+	EVP_PKEY *key = NULL;
+	unsigned char sig[GMPKI_SM2_MAX_SIG_LEN];
+	char fp[65], *stm = NULL, *stm64 = NULL, *sig64 = NULL;
+	char *cpem = NULL, *chpem = NULL;
+	const char *names[4], *values[4];
+	size_t stmlen, siglen = sizeof(sig), clen, i;
+	int rc;
+
+	*written = 0;
+	if ((rc = login_identity(s, id, &idn, &cert, &chain)) != 0)
+		goto out;
+	pthread_mutex_lock(&s->h->lock);
+	rc = helper_keystore_key(s->h->ks, id, pin, &key);
+	pthread_mutex_unlock(&s->h->lock);
+	if (rc != 0)
+		goto out;
+	if ((rc = gmpki_cert_fingerprint_sm3(cert, fp)) != 0)
+		goto out;
+	for (i = 0; fp[i] != '\0'; i++)
+		fp[i] = (char)tolower((unsigned char)fp[i]);
+	memset(&st, 0, sizeof(st));
+	st.challenge = challenge;
+	st.rp = rp->id;
+	st.origin = rp->origin;
+	st.username = username;
+	st.cert_sm3 = fp;
+	st.time = (int64_t)time(NULL);
+	if ((rc = certauth_statement_encode(&st, &stm, &stmlen)) != 0 ||
+	    (rc = gmpki_sm2_sign(key, NULL, stm, stmlen, sig, &siglen)) != 0 ||
+	    (rc = certauth_b64url_encode(stm, stmlen, &stm64)) != 0 ||
+	    (rc = certauth_b64url_encode(sig, siglen, &sig64)) != 0 ||
+	    (rc = gmpki_cert_to_pem(cert, &cpem, &clen)) != 0)
+		goto out;
+	if ((chpem = chain_pem(chain)) == NULL) {
+		rc = GMPKI_ERR_NOMEM;
+		goto out;
+	}
+	names[0] = "statement";
+	values[0] = stm64;
+	names[1] = "signature";
+	values[1] = sig64;
+	names[2] = "certificate";
+	values[2] = cpem;
+	names[3] = "chain";
+	values[3] = chpem;
+	helper_log(HELPER_LOG_INFO, "login for %s signed with %s (%s)", rp->id,
+	    id, idn.username);
+	*written = 1;
+	rc = post_page(w, r, rp, names, values, 4);
+out:
+	EVP_PKEY_free(key);
+	X509_free(cert);
+	sk_X509_pop_free(chain, X509_free);
+	free(stm);
+	free(stm64);
+	free(sig64);
+	free(cpem);
+	free(chpem);
+	return rc;
+}
+
+/* The 客户身份验证 window, with a fresh single-use token. */
+static int
+consent_page(struct svc_resp *w, struct svc_req *r, struct lh_server *s,
+    const struct helper_rp *rp, const char *challenge, const char *username,
+    const char *preselect, int pin_wrong)
+{
+	struct helper_entry *e = NULL;
+	struct helper_identity idn;
+	struct helper_msg m;
+	struct svc_buf rows;
+	struct lh_vars vs;
+	char token[LH_SECRET_LEN + 1], nb[32], na[32];
+	size_t n = 0, i, shown = 0;
+	int pass, rc, checked = 0, any_pin = 0;
+
+	memset(&m, 0, sizeof(m));
+	if ((rc = helper_op_list(s->h, &e, &n, &m)) != 0)
+		return message(w, r, 500, "error", T(r, "hc.error"), m.zh,
+		    m.en, m.name, "/", T(r, "hc.home"), 0);
+	svc_buf_init(&rows, LH_PAGE_LIMIT);
+	/* the one whose CN is the username first, then the others */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < n; i++) {
+			if (e[i].rc != 0 ||
+			    (strcmp(e[i].idn.username, username) == 0) !=
+			    (pass == 0))
+				continue;
+			if (login_identity(s, e[i].idn.id, &idn, NULL,
+			    NULL) != 0)
+				continue;
+			fmt_time(idn.not_before, nb, sizeof(nb));
+			fmt_time(idn.not_after, na, sizeof(na));
+			svc_buf_str(&rows, "<li><label><input type=\"radio\" "
+			    "name=\"id\" value=\"");
+			svc_buf_html(&rows, idn.id);
+			svc_buf_str(&rows, "\"");
+			if (!checked && (preselect == NULL ||
+			    strcmp(preselect, idn.id) == 0)) {
+				svc_buf_str(&rows, " checked");
+				checked = 1;
+			}
+			svc_buf_printf(&rows, " data-pin=\"%d\"> <span "
+			    "class=\"user\">", idn.has_pin ? 1 : 0);
+			svc_buf_html(&rows, idn.username);
+			svc_buf_str(&rows, "</span> <span class=\"org\">");
+			svc_buf_html(&rows, T(r, "hc.col.org"));
+			svc_buf_str(&rows, ": ");
+			svc_buf_html(&rows, idn.org);
+			svc_buf_str(&rows, "</span> <span class=\"validity\">");
+			svc_buf_html(&rows, T(r, "hc.login.validity"));
+			svc_buf_str(&rows, ": ");
+			svc_buf_html(&rows, nb);
+			svc_buf_str(&rows, " ~ ");
+			svc_buf_html(&rows, na);
+			svc_buf_str(&rows, "</span></label></li>\n");
+			any_pin |= idn.has_pin;
+			shown++;
+		}
+	}
+	free(e);
+	if (!svc_buf_ok(&rows)) {
+		svc_buf_free(&rows);
+		return error_page(w, r, 500, GMPKI_ERR_INTERNAL);
+	}
+	if ((rc = consent_new(s, rp->id, challenge, username, token)) != 0) {
+		svc_buf_free(&rows);
+		return error_page(w, r, 500, GMPKI_ERR_INTERNAL);
+	}
+	memset(&vs, 0, sizeof(vs));
+	var_set(&vs, "title", T(r, "hc.login.heading"));
+	var_set(&vs, "rp_name", rp->name);
+	var_set(&vs, "rp_origin", rp->origin);
+	var_set(&vs, "username", username);
+	var_set(&vs, "rows", rows.data != NULL ? rows.data : "");
+	var_set(&vs, "have", shown > 0 ? "1" : "");
+	var_set(&vs, "none", shown == 0 ? T(r, "hc.login.none") : "");
+	var_set(&vs, "any_pin", any_pin ? "1" : "");
+	var_set(&vs, "error", pin_wrong ? T(r, "hc.login.pin_wrong") : "");
+	var_set(&vs, "token", token);
+	rc = render(w, r, pin_wrong ? 400 : 200, "consent.html", &vs, 0);
+	gmpki_wipe(token, sizeof(token));
+	svc_buf_free(&rows);
+	return rc;
+}
+
+static int
+login_refused(struct svc_resp *w, struct svc_req *r, int status,
+    const char *key)
+{
+	char k2[64];
+
+	snprintf(k2, sizeof(k2), "%s_msg", key);
+	return message(w, r, status, "error", T(r, key), svc_t("zh", k2),
+	    svc_t("en", k2), status == 403 ? "RP_UNKNOWN" : "BAD_REQUEST",
+	    "", "", 0);
+}
+
+/* GET /v1/login?rp=&challenge=&username= */
+static int
+h_login(struct svc_req *r, struct svc_resp *w)
+{
+	struct lh_server *s = srv_of(r);
+	struct helper_identity idn;
+	struct helper_rp rp;
+	const char *rp_id = svc_req_query(r, "rp");
+	const char *challenge = svc_req_query(r, "challenge");
+	const char *username = svc_req_query(r, "username");
+	char id[HELPER_ID_LEN + 1];
+	int rc, written;
+
+	if (!helper_directory_rp(s->h, rp_id, &rp)) {
+		helper_log(HELPER_LOG_WARN, "login refused: reporting system "
+		    "not in the directory");
+		return login_refused(w, r, 403, "hc.login.unknown_rp");
+	}
+	if (!challenge_ok(challenge) || !username_ok(username))
+		return login_refused(w, r, 400, "hc.login.bad");
+	/* a remembered choice, for a key without a PIN: no window */
+	id[0] = '\0';
+	pthread_mutex_lock(&s->h->lock);
+	rc = helper_keystore_recall(s->h->ks, rp.id, id);
+	pthread_mutex_unlock(&s->h->lock);
+	if (rc != 0)
+		id[0] = '\0';
+	if (id[0] != '\0' && login_identity(s, id, &idn, NULL, NULL) == 0 &&
+	    !idn.has_pin) {
+		rc = sign_and_post(w, r, s, &rp, challenge, username, id, NULL,
+		    &written);
+		if (rc == 0 || written)
+			return rc;
+		helper_log(HELPER_LOG_WARN, "login for %s: remembered %s "
+		    "failed: %s", rp.id, id, helper_errname(rc));
+	}
+	return consent_page(w, r, s, &rp, challenge, username,
+	    id[0] != '\0' ? id : NULL, 0);
+}
+
+/* POST /v1/login/confirm: 确定 or 取消 on the helper's own window. */
+static int
+h_login_confirm(struct svc_req *r, struct svc_resp *w)
+{
+	struct lh_server *s = srv_of(r);
+	struct lh_consent c;
+	struct helper_rp rp;
+	const char *o = svc_req_header(r, "Origin");
+	const char *action = svc_req_form(r, "action");
+	const char *id = svc_req_form(r, "id");
+	const char *pin = svc_req_form(r, "pin");
+	const char *remember = svc_req_form(r, "remember");
+	int rc, written;
+
+	if (o == NULL || (strcmp(o, s->self_ip) != 0 &&
+	    strcmp(o, s->self_name) != 0)) {
+		helper_log(HELPER_LOG_WARN, "login confirm refused: Origin %s",
+		    o != NULL ? o : "(none)");
+		return forbidden(w, r, svc_t("zh", "hc.login.foreign_msg"),
+		    svc_t("en", "hc.login.foreign_msg"));
+	}
+	if (!consent_take(s, svc_req_form(r, "token"), &c)) {
+		helper_log(HELPER_LOG_WARN, "login confirm refused: no such "
+		    "window (token missing, used or expired)");
+		return forbidden(w, r, svc_t("zh", "hc.login.stale_msg"),
+		    svc_t("en", "hc.login.stale_msg"));
+	}
+	if (!helper_directory_rp(s->h, c.rp, &rp)) {
+		gmpki_wipe(&c, sizeof(c));
+		return login_refused(w, r, 403, "hc.login.unknown_rp");
+	}
+	if (action != NULL && strcmp(action, "cancel") == 0) {
+		gmpki_wipe(&c, sizeof(c));
+		return post_cancelled(w, r, &rp);
+	}
+	rc = sign_and_post(w, r, s, &rp, c.challenge, c.username, id,
+	    pin != NULL && pin[0] != '\0' ? pin : NULL, &written);
+	if (rc == 0 && remember != NULL && strcmp(remember, "1") == 0) {
+		pthread_mutex_lock(&s->h->lock);
+		if (helper_keystore_remember(s->h->ks, rp.id, id) != 0)
+			helper_log(HELPER_LOG_WARN, "cannot remember the "
+			    "choice for %s", rp.id);
+		pthread_mutex_unlock(&s->h->lock);
+	}
+	if (rc == 0 || written) {
+		gmpki_wipe(&c, sizeof(c));
+		return rc;
+	}
+	if (rc == GMPKI_ERR_PASSPHRASE)
+		rc = consent_page(w, r, s, &rp, c.challenge, c.username, id, 1);
+	else
+		rc = message(w, r, rc == GMPKI_ERR_NOT_FOUND ||
+		    rc == GMPKI_ERR_ARG ? 400 : 500, "error", T(r, "hc.error"),
+		    helper_strerror(rc), helper_strerror_en(rc),
+		    helper_errname(rc), "", "", 0);
+	gmpki_wipe(&c, sizeof(c));
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
 /* the server                                                           */
 
 #define ND SVC_ROUTE_NO_DB
@@ -1340,6 +1864,8 @@ static const struct svc_route lh_routes[] = {
 	{"GET", "/v1/ping", h_ping, 0, ND},
 	{"POST", "/v1/enroll", h_enroll, LH_FORM_MAX, ND},
 	{"POST", "/v1/revoked", h_revoked, LH_FORM_MAX, ND},
+	{"GET", "/v1/login", h_login, 0, ND},
+	{"POST", "/v1/login/confirm", h_login_confirm, LH_FORM_MAX, ND},
 	{"GET", "/console", h_console, 0, ND},
 	{"GET", "/console/cert", h_cert, 0, ND},
 	{"GET", "/console/status", h_status, 0, ND},
@@ -1409,6 +1935,7 @@ helper_http_stop(struct helper_ctx *h)
 		return;
 	svc_http_stop(s->http);
 	gmpki_wipe(s->sess, sizeof(s->sess));
+	gmpki_wipe(s->consent, sizeof(s->consent));
 	pthread_mutex_destroy(&s->lock);
 	free(s);
 	h->http = NULL;
