@@ -8,7 +8,7 @@ PKGS=(
   libssl-dev openssl
   libmicrohttpd-dev libcurl4-openssl-dev curl
   libsqlite3-dev sqlite3
-  jq xxd
+  jq xxd python3
   libpq-dev postgresql
   libjansson-dev
   libgd-dev fonts-dejavu-core
