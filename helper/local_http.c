@@ -1541,6 +1541,30 @@ post_page(struct svc_resp *w, struct svc_req *r, const struct helper_rp *rp,
 		svc_buf_free(&f);
 		return error_page(w, r, 500, GMPKI_ERR_INTERNAL);
 	}
+	/*
+	 * This page's form goes to the reporting system's registered origin
+	 * (from the verified directory, normalised scheme://host[:port]):
+	 * the default policy allows forms only to loopback, so this page
+	 * names that one origin in form-action and nothing else.
+	 */
+	if (rp->origin[0] == '\0' ||
+	    strcspn(rp->origin, " \t\r\n;,'\"") != strlen(rp->origin)) {
+		svc_buf_free(&f);
+		return error_page(w, r, 500, GMPKI_ERR_INTERNAL);
+	}
+	{
+		char csp[512];
+		int k = snprintf(csp, sizeof(csp), "default-src 'self'; "
+		    "img-src 'self' data:; style-src 'self'; script-src 'self'; "
+		    "connect-src 'self'; form-action %s; frame-ancestors 'none'; "
+		    "base-uri 'none'", rp->origin);
+
+		if (k < 0 || (size_t)k >= sizeof(csp) ||
+		    svc_resp_header(w, "Content-Security-Policy", csp) != 0) {
+			svc_buf_free(&f);
+			return error_page(w, r, 500, GMPKI_ERR_INTERNAL);
+		}
+	}
 	memset(&vs, 0, sizeof(vs));
 	var_set(&vs, "title", T(r, "hc.login.heading"));
 	var_set(&vs, "rp_name", rp->name);

@@ -591,7 +591,11 @@ queue(struct MHD_Connection *c, struct svc_resp *w)
 	if (w->content_type[0] != '\0')
 		rc |= add_header(m, MHD_HTTP_HEADER_CONTENT_TYPE,
 		    w->content_type);
-	rc |= add_header(m, "Content-Security-Policy", csp);
+	/* A handler may give its own policy: the helper's page that posts a
+	 * login statement must allow form-action to the reporting system's
+	 * registered origin, which may be https and anywhere. */
+	if (!resp_has_header(w, "Content-Security-Policy"))
+		rc |= add_header(m, "Content-Security-Policy", csp);
 	rc |= add_header(m, "X-Content-Type-Options", "nosniff");
 	rc |= add_header(m, "X-Frame-Options", "DENY");
 	/* A handler may ask for another policy: the hand-off pages need

@@ -261,6 +261,10 @@ req c_ok "${SELF[@]}" --data-urlencode "token=$TOK" --data "action=ok&id=$ID1" "
 check "confirm 200" [ "$CODE" = 200 ]
 fields c_ok
 check "form action is exactly the return URL" [ "$(cat "$T/f.c_ok.action")" = "$RPR" ]
+check "the posting page allows form-action to the RP's origin only" \
+    grep -qiE "^Content-Security-Policy: .*form-action http://127\.0\.0\.1:8450;" "$T/hdr.c_ok"
+check "one Content-Security-Policy header" \
+    [ "$(grep -ci '^Content-Security-Policy:' "$T/hdr.c_ok")" = 1 ]
 check "auto-submit script" body_has c_ok '<script src="/static/autopost.js"></script>'
 check "a visible 继续" body_has c_ok "继续"
 check "four fields" test -s "$T/f.c_ok.statement" -a -s "$T/f.c_ok.signature" -a -s "$T/f.c_ok.certificate" -a -s "$T/f.c_ok.chain"
