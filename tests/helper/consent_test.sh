@@ -79,7 +79,7 @@ svc_start() {
 	SVC_PIDS+=($!)
 	url=
 	for i in $(seq 100); do
-		url=$(sed -n 's/^certsvc: listening on \(http:[^ ]*\)$/\1/p' "$T/$name.out")
+		url=$(sed -n 's/^certsvc: listening on \(http:[^ ]*\)$/\1/p' "$T/$name.out" 2>/dev/null || true)
 		[ -n "$url" ] && break
 		sleep 0.1
 	done
