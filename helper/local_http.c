@@ -1504,6 +1504,17 @@ login_identity(struct lh_server *s, const char *id,
 		vo.root = root;
 		vo.untrusted = chain;
 		rc = gmpki_verify_cert(cert, &vo, NULL);
+		/* An expired (or not yet valid) certificate of our CA is still
+		 * offered: the reporting system then says 证书已过期，请重新
+		 * 申请证书 - the seed's words - instead of the window showing
+		 * nothing.  It must chain to the root within its validity. */
+		if ((rc == GMPKI_ERR_CERT_EXPIRED ||
+		    rc == GMPKI_ERR_CERT_NOT_YET_VALID) &&
+		    idn->not_after > idn->not_before) {
+			vo.at = rc == GMPKI_ERR_CERT_EXPIRED ?
+			    idn->not_after - 1 : idn->not_before;
+			rc = gmpki_verify_cert(cert, &vo, NULL);
+		}
 	}
 	X509_free(root);
 	if (rc == 0 && cert_out != NULL) {
@@ -1738,7 +1749,13 @@ consent_page(struct svc_resp *w, struct svc_req *r, struct lh_server *s,
 			svc_buf_html(&rows, nb);
 			svc_buf_str(&rows, " ~ ");
 			svc_buf_html(&rows, na);
-			svc_buf_str(&rows, "</span></label></li>\n");
+			svc_buf_str(&rows, "</span>");
+			if (idn.not_after < time(NULL)) {
+				svc_buf_str(&rows, " <span class=\"expired\">");
+				svc_buf_html(&rows, T(r, "status.expired"));
+				svc_buf_str(&rows, "</span>");
+			}
+			svc_buf_str(&rows, "</label></li>\n");
 			any_pin |= idn.has_pin;
 			shown++;
 		}

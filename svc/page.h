@@ -22,6 +22,12 @@ struct svc_var {
 int svc_render(struct svc_resp *w, struct svc_req *r, int status,
     const char *tmpl, const struct svc_var *vars, size_t nvars);
 
+/* The same with the templates (layout.html included) of web/DIR/: lets
+ * another program (reportsys) keep its own pages. */
+int svc_render_dir(struct svc_resp *w, struct svc_req *r, int status,
+    const char *dir, const char *tmpl, const struct svc_var *vars,
+    size_t nvars);
+
 /* The message for key in lang ("zh", "en"); the key itself if unknown. */
 const char *svc_t(const char *lang, const char *key);
 
@@ -35,5 +41,7 @@ const unsigned char *svc_asset(const char *path, size_t *len,
  * {"GET", "/static/", svc_static_handler, 0,
  *  SVC_ROUTE_PREFIX | SVC_ROUTE_NO_DB}. */
 int svc_static_handler(struct svc_req *r, struct svc_resp *w);
+/* The same for the files of web/DIR/. */
+int svc_static_dir(struct svc_req *r, struct svc_resp *w, const char *dir);
 
 #endif

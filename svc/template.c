@@ -54,6 +54,7 @@ svc_asset(const char *path, size_t *len, const char **type)
 }
 
 struct tmpl_ctx {
+	const char *dir;               /* under web/: "svc", "reportsys" */
 	const char *lang;
 	const struct svc_var *vars;    /* the page's */
 	size_t nvars;
@@ -143,7 +144,7 @@ render_asset(struct svc_buf *out, const char *name, const struct tmpl_ctx *c)
 	size_t len;
 	int n;
 
-	n = snprintf(path, sizeof(path), "svc/%s", name);
+	n = snprintf(path, sizeof(path), "%s/%s", c->dir, name);
 	if (n < 0 || (size_t)n >= sizeof(path))
 		return GMPKI_ERR_ARG;
 	if ((t = svc_asset(path, &len, NULL)) == NULL)
@@ -186,13 +187,22 @@ int
 svc_render(struct svc_resp *w, struct svc_req *r, int status,
     const char *tmpl, const struct svc_var *vars, size_t nvars)
 {
+	return svc_render_dir(w, r, status, "svc", tmpl, vars, nvars);
+}
+
+int
+svc_render_dir(struct svc_resp *w, struct svc_req *r, int status,
+    const char *dir, const char *tmpl, const struct svc_var *vars,
+    size_t nvars)
+{
 	struct svc_buf content, page, href;
 	struct tmpl_ctx c;
 	struct svc_var lv[7];
 	const char *lang, *title;
 	int en, rc;
 
-	if (w == NULL || tmpl == NULL || (vars == NULL && nvars != 0))
+	if (w == NULL || dir == NULL || tmpl == NULL ||
+	    (vars == NULL && nvars != 0))
 		return GMPKI_ERR_ARG;
 	lang = r != NULL && r->lang != NULL ? r->lang : "zh";
 	en = strcmp(lang, "en") == 0;
@@ -201,6 +211,7 @@ svc_render(struct svc_resp *w, struct svc_req *r, int status,
 	svc_buf_init(&href, 1024);
 
 	memset(&c, 0, sizeof(c));
+	c.dir = dir;
 	c.lang = en ? "en" : "zh";
 	c.vars = vars;
 	c.nvars = nvars;
@@ -268,6 +279,12 @@ static_name_ok(const char *name)
 int
 svc_static_handler(struct svc_req *r, struct svc_resp *w)
 {
+	return svc_static_dir(r, w, "svc");
+}
+
+int
+svc_static_dir(struct svc_req *r, struct svc_resp *w, const char *dir)
+{
 	static const char prefix[] = "/static/";
 	const unsigned char *data;
 	const char *name, *type;
@@ -280,7 +297,8 @@ svc_static_handler(struct svc_req *r, struct svc_resp *w)
 		return svc_resp_error_page(w, r, 404, SVC_ERR_NOT_FOUND);
 	name = r->path + sizeof(prefix) - 1;
 	if (!static_name_ok(name) ||
-	    snprintf(path, sizeof(path), "svc/%s", name) >= (int)sizeof(path) ||
+	    snprintf(path, sizeof(path), "%s/%s", dir, name) >=
+	    (int)sizeof(path) ||
 	    (data = svc_asset(path, &len, &type)) == NULL)
 		return svc_resp_error_page(w, r, 404, SVC_ERR_NOT_FOUND);
 	if ((rc = svc_resp_bytes(w, 200, type, data, len)) != 0)

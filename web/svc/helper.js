@@ -9,6 +9,9 @@
  * is submitted to the helper only when it answered: posting to a port
  * nobody listens on would leave the user on "该页无法显示".
  * A link #follow is followed at once (see svc/pages_apply.c).
+ * reportsys serves this file too: its hand-over page carries the
+ * helper's login URL in #helper[data-next], opened once the helper
+ * answered (without an answer the page shows the seed's FAQ 5).
  */
 (function () {
 	'use strict';
@@ -23,6 +26,7 @@
 		return;
 	var base = box.getAttribute('data-helper') || '';
 	var form = document.getElementById('helper-form');
+	var next = box.getAttribute('data-next') || '';
 
 	function show(id, on) {
 		var e = document.getElementById(id);
@@ -37,6 +41,10 @@
 		box.setAttribute('data-state', ok ? 'running' : 'missing');
 		if (ok && form && form.hasAttribute('data-autosubmit'))
 			form.submit();
+		// a reporting system's hand-over page: on to the helper's
+		// 客户身份验证 window (docs/LOGIN-PROTOCOL.md §2)
+		if (ok && next.indexOf(base + '/v1/login?') === 0)
+			window.location.replace(next);
 	}
 
 	if (!/^http:\/\/127\.0\.0\.1:[0-9]{1,5}$/.test(base) || !window.fetch) {
