@@ -14,6 +14,8 @@
 
 #include "gmpki/gmpki.h"
 
+#include "certauth_internal.h"
+
 #define DAY_SECS (24L * 60 * 60)
 #define MAX_RP_ID 128
 #define MAX_ORIGIN 256
@@ -54,6 +56,27 @@ certauth_errname(int code)
 	return "UNKNOWN";
 }
 
+const char *
+certauth_revocation_source_name(int source)
+{
+	switch (source) {
+	case CERTAUTH_REVOCATION_OCSP:
+		return "ocsp";
+	case CERTAUTH_REVOCATION_OCSP_CACHE:
+		return "ocsp-cache";
+	case CERTAUTH_REVOCATION_CRL:
+		return "crl";
+	case CERTAUTH_REVOCATION_CRL_CACHE:
+		return "crl-cache";
+	case CERTAUTH_REVOCATION_CALLBACK:
+		return "callback";
+	case CERTAUTH_REVOCATION_CRL_CONFIG:
+		return "crl-config";
+	default:
+		return "none";
+	}
+}
+
 /* --- context and challenges --------------------------------------------- */
 
 struct challenge {
@@ -69,8 +92,7 @@ struct certauth_ctx {
 	size_t max_challenges;
 	time_t (*now)(void *);
 	void *now_arg;
-	certauth_revocation_fn revocation;
-	void *revocation_arg;
+	struct certauth_revocation *rev; /* sources, cache (own mutex) */
 
 	pthread_mutex_t lock;   /* guards the table below */
 	struct challenge *tab;
@@ -107,6 +129,7 @@ certauth_ctx_free(certauth_ctx *ctx)
 	free(ctx->helper_url);
 	free(ctx->sm2_id);
 	X509_free(ctx->root);
+	certauth_revocation_free(ctx->rev);
 	free(ctx);
 }
 
@@ -151,9 +174,21 @@ certauth_ctx_new(const struct certauth_config *cfg, certauth_ctx **out)
 	    CERTAUTH_DEFAULT_MAX_CHALLENGES : cfg->max_challenges;
 	ctx->now = cfg->now;
 	ctx->now_arg = cfg->now_arg;
-	ctx->revocation = cfg->revocation;
-	ctx->revocation_arg = cfg->revocation_arg;
+	if ((rc = certauth_revocation_new(cfg, &ctx->rev)) != 0) {
+		certauth_ctx_free(ctx);
+		return rc;
+	}
 	*out = ctx;
+	return 0;
+}
+
+int
+certauth_revocation_stats(certauth_ctx *ctx,
+    struct certauth_revocation_stats *out)
+{
+	if (ctx == NULL || out == NULL)
+		return CERTAUTH_ERR_ARG;
+	certauth_revocation_get_stats(ctx->rev, out);
 	return 0;
 }
 
@@ -688,9 +723,9 @@ verify_impl(certauth_ctx *ctx, const char *session_id,
 	struct gmpki_verify_opts vo;
 	struct gmpki_verify_result vr;
 	struct gmpki_cert_info *info = NULL;
-	unsigned char *stmt = NULL, *sig = NULL, *ocsp = NULL;
+	unsigned char *stmt = NULL, *sig = NULL;
 	unsigned char sess[GMPKI_SM3_LEN];
-	size_t stmt_len = 0, sig_len = 0, len, ocsp_len = 0;
+	size_t stmt_len = 0, sig_len = 0, len;
 	X509 *cert = NULL;
 	STACK_OF(X509) *chain = NULL;
 	EVP_PKEY *pub;
@@ -863,24 +898,18 @@ verify_impl(certauth_ctx *ctx, const char *session_id,
 		rc = map_chain_error(grc, &vr, res);
 		goto out;
 	}
-	if (ctx->revocation != NULL) {
+	if (certauth_revocation_enabled(ctx->rev)) {
 		X509 *issuer = find_issuer(cert, chain, ctx->root);
-		if (issuer == NULL || ctx->revocation(ctx->revocation_arg,
-		    cert, issuer, &ocsp, &ocsp_len) != 0 || ocsp == NULL ||
-		    ocsp_len == 0 || ocsp_len > GMPKI_MAX_OCSP_SIZE) {
+		if (issuer == NULL) {
 			rc = fail(res, CERTAUTH_ERR_REVOCATION_UNKNOWN,
-			    "no OCSP answer for the certificate");
+			    "the certificate's issuer is not in the chain");
 			goto out;
 		}
-		vo.ocsp_der = ocsp;
-		vo.ocsp_len = ocsp_len;
-		vo.require_revocation = 1;
-		memset(&vr, 0, sizeof(vr));
-		if ((grc = gmpki_verify_cert(cert, &vo, &vr)) != 0) {
-			rc = map_chain_error(grc, &vr, res);
+		if ((rc = certauth_revocation_check(ctx->rev, cert, issuer,
+		    &vo, info->ocsp_url, info->crl_url, res, &detail)) != 0) {
+			rc = fail(res, rc, detail);
 			goto out;
 		}
-		res->revocation_checked = vr.revocation_checked;
 	}
 	/* Belt and braces: the leaf's own validity at ctx time. */
 	if (now > info->not_after) {
@@ -902,7 +931,7 @@ verify_impl(certauth_ctx *ctx, const char *session_id,
 	}
 
 	/* 10. Success, maybe with the expiry warning. */
-	rc = fail(res, CERTAUTH_OK, ctx->revocation != NULL ?
+	rc = fail(res, CERTAUTH_OK, certauth_revocation_enabled(ctx->rev) ?
 	    "login verified" : "login verified; revocation not checked");
 	if (ctx->warn_days > 0 &&
 	    info->not_after - now <= (time_t)ctx->warn_days * DAY_SECS) {
@@ -918,7 +947,6 @@ out:
 	json_decref(p.root);
 	free(stmt);
 	free(sig);
-	free(ocsp);
 	free(info);
 	X509_free(cert);
 	sk_X509_pop_free(chain, X509_free);

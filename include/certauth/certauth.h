@@ -11,10 +11,11 @@
  *      fields statement, signature, certificate and chain;
  *   3. the RP calls certauth_verify() and logs the user in on 0.
  *
- * No globals; a context may be shared by threads (the challenge table has
- * its own mutex, everything else is read-only after certauth_ctx_new).
- * Call gmpki_init() (or certauth_ctx_new, which does) once from main()
- * before starting threads.
+ * No globals; a context may be shared by threads (the challenge table and
+ * the revocation cache each have a mutex of the context, everything else
+ * is read-only after certauth_ctx_new).  Call gmpki_init() (or
+ * certauth_ctx_new, which does, and also initialises libcurl when
+ * fetch_revocation is set) once from main() before starting threads.
  *
  * Example (error handling shortened):
  *
@@ -66,6 +67,12 @@ extern "C" {
 #define CERTAUTH_DEFAULT_WARN_DAYS 30
 #define CERTAUTH_DEFAULT_MAX_CHALLENGES 10000
 #define CERTAUTH_DEFAULT_HELPER_URL "http://127.0.0.1:17380"
+#define CERTAUTH_DEFAULT_FETCH_TIMEOUT_MS 5000
+#define CERTAUTH_MAX_FETCH_TIMEOUT_MS 600000
+#define CERTAUTH_DEFAULT_MAX_CACHE 10000  /* cached OCSP answers          */
+#define CERTAUTH_MAX_CACHED_CRLS 16       /* cached CRLs (one per URL)   */
+#define CERTAUTH_MAX_CRL_FETCH (4 * 1024 * 1024) /* bytes of a fetched CRL */
+#define CERTAUTH_MAX_URL 500              /* bytes of a fetched URL     */
 
 /* X(name, code, 中文 (what the user sees), English).  Append, never renumber. */
 #define CERTAUTH_ERROR_TABLE(X)                                                \
@@ -115,12 +122,54 @@ const char *certauth_errname(int code);
  * Revocation input: fill *der (malloc'ed; the library free()s it) and
  * *len with a DER OCSPResponse about cert, issued by issuer, and return 0;
  * any other return means "no answer" (the login then fails with
- * CERTAUTH_ERR_REVOCATION_UNKNOWN).  Called only for a certificate that
- * already chains to the root, statement and signature checked, from the
- * thread calling certauth_verify, without the context's lock held.
+ * CERTAUTH_ERR_REVOCATION_UNKNOWN unless a CRL source answers, see
+ * struct certauth_config).  Called only for a certificate that already
+ * chains to the root, statement and signature checked, from the thread
+ * calling certauth_verify, without the context's lock held.
  */
 typedef int (*certauth_revocation_fn)(void *arg, X509 *cert, X509 *issuer,
     unsigned char **der, size_t *len);
+
+/*
+ * The revocation step (docs/LOGIN-PROTOCOL.md §6 step 7), for a leaf that
+ * already chains to the root:
+ *
+ *   1. OCSP: the answer of the revocation callback when one is set, else,
+ *      with fetch_revocation, a cached answer or one fetched from the
+ *      leaf's AIA OCSP URL (HTTP POST, no nonce).  A verified "good" is
+ *      final, and so are "revoked" and "unknown" (the CA's responder does
+ *      not know a certificate that carries its CA's signature).  No
+ *      answer, or one that does not verify, falls through to 2.
+ *   2. CRL: the configured crls when one of them is issued by the leaf's
+ *      issuer, else, with fetch_revocation, a cached CRL or one fetched
+ *      from the leaf's CRL distribution point (HTTP GET, DER or PEM, at
+ *      most CERTAUTH_MAX_CRL_FETCH bytes).  Listed: REVOKED; verified
+ *      and not listed: good.
+ *   3. Neither answered: CERTAUTH_ERR_REVOCATION_UNKNOWN.
+ *
+ * With no source at all (no callback, no crls, fetch_revocation 0) the
+ * status is not checked and the result says so.  Every answer is checked
+ * by gmpki_verify_cert at the context's clock (signature with the SM2 ID,
+ * responder or CRL issuer, freshness).  Fetched OCSP answers are cached
+ * per (issuer key, serial) and fetched CRLs per URL until their
+ * nextUpdate (answers without one are not cached); a cached answer is
+ * checked again at every use and dropped once the clock reaches its
+ * nextUpdate or it no longer verifies.  The lock is never held during
+ * network I/O; two threads missing the cache at once may both fetch.
+ */
+enum certauth_revocation_source {
+	CERTAUTH_REVOCATION_NONE = 0,       /* not checked, or no answer   */
+	CERTAUTH_REVOCATION_OCSP = 1,       /* fetched OCSP answer         */
+	CERTAUTH_REVOCATION_OCSP_CACHE = 2, /* cached OCSP answer          */
+	CERTAUTH_REVOCATION_CRL = 3,        /* fetched CRL                 */
+	CERTAUTH_REVOCATION_CRL_CACHE = 4,  /* cached CRL                  */
+	CERTAUTH_REVOCATION_CALLBACK = 5,   /* the callback's OCSP answer  */
+	CERTAUTH_REVOCATION_CRL_CONFIG = 6, /* one of the configured crls  */
+};
+
+/* "none", "ocsp", "ocsp-cache", "crl", "crl-cache", "callback",
+ * "crl-config"; "none" for other values.  Never NULL. */
+const char *certauth_revocation_source_name(int source);
 
 struct certauth_config {
 	const char *rp_id;        /* registered id in the service's directory */
@@ -135,6 +184,19 @@ struct certauth_config {
 	                                      the result says so             */
 	void *revocation_arg;
 	const char *sm2_id;       /* chain signatures; NULL: default ID       */
+	/* Revocation sources besides the callback (see the revocation step
+	 * above).  Appended; a zeroed config leaves them off. */
+	int fetch_revocation;     /* 1: fetch OCSP answers and CRLs from the
+	                             leaf's URLs (http and https only, no
+	                             redirects, proxies from the environment) */
+	int fetch_timeout_ms;     /* per fetch, connection and transfer
+	                             together; 0: 5000; at most 600000       */
+	size_t max_cache;         /* cached OCSP answers; 0: 10000 (at most
+	                             CERTAUTH_MAX_CACHED_CRLS CRLs are kept) */
+	STACK_OF(X509_CRL) *crls; /* CRLs given by the caller (each up-ref'ed;
+	                             the caller keeps its own), used instead of
+	                             fetching when one is the leaf issuer's;
+	                             NULL: none                              */
 };
 
 typedef struct certauth_ctx certauth_ctx;
@@ -177,10 +239,21 @@ struct certauth_result {
 	time_t not_before, not_after;
 	int days_left;            /* whole days until not_after               */
 	int expiring_soon;        /* success with the 您的证书即将到期 warning */
-	int revocation_checked;   /* 0 when no revocation callback is set     */
+	int revocation_checked;   /* 1 when an OCSP answer or CRL covered the
+	                             certificate; 0 when no source is set  */
 	time_t statement_time;    /* the helper's "time" (informational)      */
 	char challenge[CERTAUTH_CHALLENGE_LEN + 1]; /* the statement's, once
 	                                     its canonical form is checked  */
+	/* Appended: the revocation step's outcome. */
+	int revocation_source;    /* enum certauth_revocation_source: what
+	                             answered (good, revoked, or the OCSP
+	                             responder's "unknown"); NONE when nothing
+	                             was asked or nothing answered          */
+	const char *ocsp_detail;  /* English, static, for logs: why the OCSP
+	                             step gave no answer ("timed out", "HTTP
+	                             status is not 200", ...); NULL when
+	                             it answered or was not tried          */
+	const char *crl_detail;   /* the same for the CRL step              */
 };
 
 /*
@@ -207,6 +280,25 @@ int certauth_verify(certauth_ctx *ctx, const char *session_id,
 int certauth_verify_statement(certauth_ctx *ctx, const char *statement_b64,
     const char *signature_b64, const char *cert_pem, const char *chain_pem,
     const char *username, struct certauth_result *res);
+
+/*
+ * Counters of the revocation step since certauth_ctx_new, and what the
+ * cache holds now.  0, or CERTAUTH_ERR_ARG.
+ */
+struct certauth_revocation_stats {
+	uint64_t ocsp_fetches;    /* OCSP requests sent (any outcome)          */
+	uint64_t ocsp_cache_hits; /* logins answered by a cached OCSP answer   */
+	uint64_t crl_fetches;     /* CRL downloads attempted (any outcome)     */
+	uint64_t crl_cache_hits;  /* logins answered by a cached CRL           */
+	uint64_t failures;        /* revocation steps that ended unknown       */
+	uint64_t ocsp_errors;     /* OCSP answers that were missing or unusable */
+	uint64_t crl_errors;      /* CRLs that were missing or unusable        */
+	size_t ocsp_cached;       /* OCSP answers in the cache now             */
+	size_t crl_cached;        /* CRLs in the cache now                     */
+};
+
+int certauth_revocation_stats(certauth_ctx *ctx,
+    struct certauth_revocation_stats *out);
 
 /* --- building statements (the helper side, and tests) ----------------- */
 

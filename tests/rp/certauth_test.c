@@ -120,12 +120,16 @@ pki_free(void)
 static X509 *ocsp_revoked;   /* the certificate the responder says is revoked */
 static int ocsp_calls;
 static int ocsp_refuse;
+static int ocsp_unknown;     /* the responder does not know any certificate */
+static time_t ocsp_shift;    /* added to the responder's clock */
 
 static int
 lookup(void *arg, const ASN1_INTEGER *serial, struct gmpki_ocsp_status *st)
 {
 	(void)arg;
-	if (ocsp_revoked != NULL && ASN1_INTEGER_cmp(serial,
+	if (ocsp_unknown)
+		st->status = GMPKI_STATUS_UNKNOWN;
+	else if (ocsp_revoked != NULL && ASN1_INTEGER_cmp(serial,
 	    X509_get0_serialNumber(ocsp_revoked)) == 0) {
 		st->status = GMPKI_STATUS_REVOKED;
 		st->revoked_at = clock_now - 500;
@@ -158,7 +162,7 @@ revocation_cb(void *arg, X509 *cert, X509 *issuer, unsigned char **der,
 	r.lookup = lookup;
 	CHECK_OK(gmpki_ocsp_request_create(cert, issuer, 0, 0, &req));
 	CHECK_OK(gmpki_ocsp_request_to_der(req, &q, &qlen));
-	rc = gmpki_ocsp_respond(&r, q, qlen, clock_now, der, len);
+	rc = gmpki_ocsp_respond(&r, q, qlen, clock_now + ocsp_shift, der, len);
 	free(q);
 	OCSP_REQUEST_free(req);
 	return rc;
@@ -166,8 +170,10 @@ revocation_cb(void *arg, X509 *cert, X509 *issuer, unsigned char **der,
 
 /* --- helpers -------------------------------------------------------------- */
 
+/* A context with the test clock; revocation by the callback (with_ocsp),
+ * the CRLs crls, and fetching (fetch), as asked. */
 static certauth_ctx *
-ctx_make(int with_ocsp)
+ctx_make_rev(int with_ocsp, STACK_OF(X509_CRL) *crls, int fetch)
 {
 	struct certauth_config cfg;
 	certauth_ctx *c = NULL;
@@ -179,8 +185,16 @@ ctx_make(int with_ocsp)
 	cfg.now = test_clock;
 	if (with_ocsp)
 		cfg.revocation = revocation_cb;
+	cfg.crls = crls;
+	cfg.fetch_revocation = fetch;
 	CHECK_OK(certauth_ctx_new(&cfg, &c));
 	return c;
+}
+
+static certauth_ctx *
+ctx_make(int with_ocsp)
+{
+	return ctx_make_rev(with_ocsp, NULL, 0);
 }
 
 /* A posted login: the base64url fields and PEMs, owned here. */
@@ -339,6 +353,11 @@ test_ctx_args(void)
 	CHECK_RC(certauth_ctx_new(&cfg, &c), CERTAUTH_ERR_ARG); /* no root */
 	CHECK(c == NULL);
 	cfg.root = root;
+	cfg.fetch_timeout_ms = -1;
+	CHECK_RC(certauth_ctx_new(&cfg, &c), CERTAUTH_ERR_ARG);
+	cfg.fetch_timeout_ms = CERTAUTH_MAX_FETCH_TIMEOUT_MS + 1;
+	CHECK_RC(certauth_ctx_new(&cfg, &c), CERTAUTH_ERR_ARG);
+	cfg.fetch_timeout_ms = 0;
 	CHECK_OK(certauth_ctx_new(&cfg, &c));
 	certauth_ctx_free(c);
 	certauth_ctx_free(NULL);
@@ -818,6 +837,128 @@ test_revocation(void)
 	certauth_ctx_free(c);
 }
 
+/* A CRL of issuer at clock_now, valid a day, listing revoked (or nothing). */
+static STACK_OF(X509_CRL) *
+crls_make(X509 *issuer, EVP_PKEY *key, X509 *revoked)
+{
+	STACK_OF(X509_CRL) *sk = sk_X509_CRL_new_null();
+	struct gmpki_revoked e;
+	X509_CRL *crl = NULL;
+
+	memset(&e, 0, sizeof(e));
+	if (revoked != NULL) {
+		e.serial = X509_get0_serialNumber(revoked);
+		e.revoked_at = clock_now - 100;
+		e.reason = GMPKI_REASON_KEY_COMPROMISE;
+	}
+	CHECK_OK(gmpki_crl_create(issuer, key, revoked != NULL ? &e : NULL,
+	    revoked != NULL ? 1 : 0, 1, clock_now - 60, clock_now + DAY, NULL,
+	    &crl));
+	CHECK(sk != NULL && sk_X509_CRL_push(sk, crl) == 1);
+	return sk;
+}
+
+/* OCSP first, the configured CRLs when it gives no answer; "revoked" and
+ * "unknown" from the responder are final; the counters. */
+static void
+test_revocation_sources(void)
+{
+	STACK_OF(X509_CRL) *good, *listing, *roots;
+	struct certauth_revocation_stats st;
+	struct certauth_result r;
+	struct opts o = { 0 };
+	certauth_ctx *c;
+
+	clock_now = base;
+	good = crls_make(ca, ca_key, NULL);
+	listing = crls_make(ca, ca_key, ee);
+	roots = crls_make(root, root_key, NULL);
+
+	/* The callback answers: its source. */
+	c = ctx_make_rev(1, good, 0);
+	CHECK_OK(run(c, "s", "s", &o, &r));
+	CHECK(r.revocation_source == CERTAUTH_REVOCATION_CALLBACK);
+	CHECK_STR(certauth_revocation_source_name(r.revocation_source),
+	    "callback");
+	CHECK(r.ocsp_detail == NULL && r.crl_detail == NULL);
+	/* No OCSP answer: the configured CRL answers. */
+	ocsp_refuse = 1;
+	CHECK_OK(run(c, "s", "s", &o, &r));
+	CHECK(r.revocation_source == CERTAUTH_REVOCATION_CRL_CONFIG);
+	CHECK(r.revocation_checked == 1);
+	CHECK(r.ocsp_detail != NULL && strstr(r.ocsp_detail, "callback"));
+	ocsp_refuse = 0;
+	/* "unknown" from the responder is final, even with a good CRL. */
+	ocsp_unknown = 1;
+	CHECK_RC(run(c, "s", "s", &o, &r), CERTAUTH_ERR_REVOCATION_UNKNOWN);
+	CHECK(strstr(r.detail, "does not know") != NULL);
+	ocsp_unknown = 0;
+	/* "revoked" from the responder is final, even with a good CRL. */
+	ocsp_revoked = ee;
+	CHECK_RC(run(c, "s", "s", &o, &r), CERTAUTH_ERR_REVOKED);
+	CHECK(strstr(r.detail, "(OCSP)") != NULL);
+	ocsp_revoked = NULL;
+	/* A stale OCSP answer (its nextUpdate an hour ago) falls through
+	 * to the CRL. */
+	ocsp_shift = -2 * 3600;
+	CHECK_OK(run(c, "s", "s", &o, &r));
+	CHECK(r.revocation_source == CERTAUTH_REVOCATION_CRL_CONFIG);
+	CHECK_STR(r.ocsp_detail, "OCSP answer is stale");
+	ocsp_shift = 0;
+	CHECK_OK(certauth_revocation_stats(c, &st));
+	CHECK(st.failures == 1 && st.ocsp_errors == 2);
+	CHECK(st.ocsp_fetches == 0 && st.crl_fetches == 0);
+	certauth_ctx_free(c);
+
+	/* A CRL listing the certificate. */
+	c = ctx_make_rev(0, listing, 0);
+	CHECK_RC(run(c, "s", "s", &o, &r), CERTAUTH_ERR_REVOKED);
+	CHECK_STR(r.message_zh, "证书已被废除");
+	CHECK(strstr(r.detail, "(CRL)") != NULL);
+	CHECK(r.revocation_source == CERTAUTH_REVOCATION_CRL_CONFIG);
+	/* ... that has expired: unknown. */
+	clock_now = base + 2 * DAY;
+	o.cert = ee;
+	CHECK_RC(run(c, "s", "s", &o, &r), CERTAUTH_ERR_REVOCATION_UNKNOWN);
+	CHECK_STR(r.crl_detail, "CRL is stale");
+	clock_now = base;
+	certauth_ctx_free(c);
+
+	/* Only the root's CRL (about the CA, not the leaf): not covered. */
+	c = ctx_make_rev(0, roots, 0);
+	CHECK_RC(run(c, "s", "s", &o, &r), CERTAUTH_ERR_REVOCATION_UNKNOWN);
+	CHECK_STR(r.crl_detail, "no configured CRL of the certificate's issuer");
+	certauth_ctx_free(c);
+
+	/* Fetching, for a certificate without URLs: no network, unknown. */
+	memset(&o, 0, sizeof(o));
+	c = ctx_make_rev(0, NULL, 1);
+	CHECK_RC(run(c, "s", "s", &o, &r), CERTAUTH_ERR_REVOCATION_UNKNOWN);
+	CHECK_STR(r.message_zh, "无法确认证书状态，请稍后再试");
+	CHECK_STR(r.ocsp_detail, "the certificate has no OCSP URL");
+	CHECK_STR(r.crl_detail, "the certificate has no CRL distribution point");
+	CHECK(r.revocation_source == CERTAUTH_REVOCATION_NONE);
+	CHECK_OK(certauth_revocation_stats(c, &st));
+	CHECK(st.failures == 1 && st.ocsp_errors == 1 && st.crl_errors == 1);
+	CHECK(st.ocsp_fetches == 0 && st.crl_fetches == 0);
+	CHECK(st.ocsp_cached == 0 && st.crl_cached == 0);
+	certauth_ctx_free(c);
+
+	/* Without any source nothing is checked, and the result says so. */
+	c = ctx_make_rev(0, NULL, 0);
+	CHECK_OK(run(c, "s", "s", &o, &r));
+	CHECK(r.revocation_checked == 0);
+	CHECK(r.revocation_source == CERTAUTH_REVOCATION_NONE);
+	CHECK(strstr(r.detail, "not checked") != NULL);
+	CHECK_RC(certauth_revocation_stats(NULL, &st), CERTAUTH_ERR_ARG);
+	certauth_ctx_free(c);
+
+	CHECK_STR(certauth_revocation_source_name(99), "none");
+	sk_X509_CRL_pop_free(good, X509_CRL_free);
+	sk_X509_CRL_pop_free(listing, X509_CRL_free);
+	sk_X509_CRL_pop_free(roots, X509_CRL_free);
+}
+
 /* Threads creating and verifying logins on one context. */
 struct thr {
 	certauth_ctx *c;
@@ -946,6 +1087,7 @@ main(void)
 	RUN(test_binding);
 	RUN(test_malformed);
 	RUN(test_revocation);
+	RUN(test_revocation_sources);
 	RUN(test_verify_statement);
 	RUN(test_threads);
 	pki_free();
