@@ -5,7 +5,10 @@
  * through certauth_verify_statement, EXCEPT the challenge's single use
  * and session binding: those need the reporting system's own state, so
  * the caller must check that the reported challenge is one it issued to
- * this session and has not been used.
+ * this session and has not been used.  Revocation: with
+ * --fetch-revocation the library's own OCSP/CRL fetching, with --ocsp a
+ * DER OCSP response file (through the revocation callback), with --crl
+ * CRL files (the configured crls); without any of them, not checked.
  *
  * Exit: 0 valid, 1 invalid, 2 usage or input error.
  */
@@ -33,7 +36,8 @@ usage(FILE *f)
 "用法 (usage): certauth-verify --root ROOT.pem --rp ID --origin ORIGIN\n"
 "                  --username U --statement FILE --signature FILE\n"
 "                  --cert CERT.pem [--chain CHAIN.pem] [--at UNIX_SECONDS]\n"
-"                  [--warn-days N] [--json]\n"
+"                  [--warn-days N] [--fetch-revocation] [--fetch-timeout MS]\n"
+"                  [--ocsp FILE] [--crl FILE]... [--json]\n"
 "\n"
 "检查报表系统登录声明 (check a reporting-system login statement,\n"
 "docs/LOGIN-PROTOCOL.md): 规范格式、SM2签名、证书链、有效期、用户名、\n"
@@ -46,7 +50,8 @@ usage(FILE *f)
 "need the reporting system's state.  The caller MUST check that the\n"
 "reported challenge is one it issued to this session, unused, and then\n"
 "mark it used.)  Freshness is checked: the statement's time must be less\n"
-"than 120 s from --at (or now), either way.  Revocation is not checked.\n"
+"than 120 s from --at (or now), either way.  Revocation is checked only\n"
+"with --fetch-revocation, --ocsp or --crl.\n"
 "\n"
 "  --root ROOT.pem       信任的根证书 (the trusted root certificate)\n"
 "  --rp ID               本系统的注册标识 (this system's registered id)\n"
@@ -60,6 +65,19 @@ usage(FILE *f)
 "  --at UNIX_SECONDS     检查时间，默认当前 (check time; default now)\n"
 "  --warn-days N         到期提醒天数，默认30，0不提醒\n"
 "                        (expiry warning days; default 30, 0: never)\n"
+"  --fetch-revocation    联网检查证书状态：证书中的OCSP地址，失败时用CRL分发点\n"
+"                        (check revocation online: the certificate's OCSP\n"
+"                        URL, falling back to its CRL distribution point)\n"
+"  --fetch-timeout MS    每次联网的时限，默认5000毫秒\n"
+"                        (time limit of each fetch; default 5000 ms)\n"
+"  --ocsp FILE           使用此OCSP响应 (DER) 代替联网查询OCSP\n"
+"                        (use this DER OCSP response instead of fetching one)\n"
+"  --crl FILE            使用此CRL (DER或PEM，可重复) 代替下载CRL\n"
+"                        (use this CRL, DER or PEM, repeatable, instead of\n"
+"                        downloading one)\n"
+"                        OCSP优先；OCSP无结果时用CRL；都无结果则无效\n"
+"                        (OCSP first; the CRL when OCSP gives no answer;\n"
+"                        neither: REVOCATION_UNKNOWN)\n"
 "  --json                输出JSON (print JSON on stdout)\n"
 "  -h, --help            显示帮助 (show this help)\n"
 "\n"
@@ -151,6 +169,27 @@ fixed_clock(void *arg)
 	return *(const time_t *)arg;
 }
 
+struct ocsp_file {
+	unsigned char *der;
+	size_t len;
+};
+
+/* certauth_revocation_fn: a copy of the --ocsp file's bytes. */
+static int
+ocsp_from_file(void *arg, X509 *cert, X509 *issuer, unsigned char **der,
+    size_t *len)
+{
+	const struct ocsp_file *f = arg;
+
+	(void)cert;
+	(void)issuer;
+	if ((*der = malloc(f->len)) == NULL)
+		return -1;
+	memcpy(*der, f->der, f->len);
+	*len = f->len;
+	return 0;
+}
+
 static void
 print_time(const char *label, time_t t)
 {
@@ -164,7 +203,8 @@ print_time(const char *label, time_t t)
 }
 
 static int
-print_json(int rc, const struct certauth_result *r)
+print_json(int rc, const struct certauth_result *r,
+    const struct certauth_revocation_stats *st)
 {
 	json_t *j;
 	char *s;
@@ -192,7 +232,23 @@ print_json(int rc, const struct certauth_result *r)
 	    json_boolean(rc == 0 && r->expiring_soon));
 	json_object_set_new(j, "challenge", r->challenge[0] != '\0' ?
 	    json_string(r->challenge) : json_null());
-	json_object_set_new(j, "revocation_checked", json_false());
+	json_object_set_new(j, "revocation_checked",
+	    json_boolean(r->revocation_checked));
+	json_object_set_new(j, "revocation_source", json_string(
+	    certauth_revocation_source_name(r->revocation_source)));
+	json_object_set_new(j, "ocsp_detail", r->ocsp_detail != NULL ?
+	    json_string(r->ocsp_detail) : json_null());
+	json_object_set_new(j, "crl_detail", r->crl_detail != NULL ?
+	    json_string(r->crl_detail) : json_null());
+	json_object_set_new(j, "revocation_stats", json_pack(
+	    "{s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+	    "ocsp_fetches", (json_int_t)st->ocsp_fetches,
+	    "ocsp_cache_hits", (json_int_t)st->ocsp_cache_hits,
+	    "crl_fetches", (json_int_t)st->crl_fetches,
+	    "crl_cache_hits", (json_int_t)st->crl_cache_hits,
+	    "failures", (json_int_t)st->failures,
+	    "ocsp_errors", (json_int_t)st->ocsp_errors,
+	    "crl_errors", (json_int_t)st->crl_errors));
 	s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(j);
 	if (s == NULL)
@@ -221,6 +277,15 @@ print_human(int rc, const struct certauth_result *r)
 		printf("统一社会信用代码 (USCC): %s\n", r->uscc);
 		print_time("有效期至 (not after):", r->not_after);
 	}
+	if (r->revocation_checked)
+		printf("证书状态 (revocation): 已检查 (checked), %s\n",
+		    certauth_revocation_source_name(r->revocation_source));
+	else if (rc == 0)
+		printf("证书状态 (revocation): 未检查 (not checked)\n");
+	if (r->ocsp_detail != NULL)
+		printf("OCSP: %s\n", r->ocsp_detail);
+	if (r->crl_detail != NULL)
+		printf("CRL: %s\n", r->crl_detail);
 	if (rc == 0 && r->expiring_soon)
 		printf("提醒 (warning): %s (%s)\n", CERTAUTH_MSG_EXPIRING_ZH,
 		    CERTAUTH_MSG_EXPIRING_EN);
@@ -230,7 +295,7 @@ print_human(int rc, const struct certauth_result *r)
 }
 
 enum { O_ROOT = 256, O_RP, O_ORIGIN, O_USER, O_STMT, O_SIG, O_CERT,
-	O_CHAIN, O_AT, O_WARN, O_JSON };
+	O_CHAIN, O_AT, O_WARN, O_JSON, O_FETCH, O_TIMEOUT, O_OCSP, O_CRL };
 
 int
 main(int argc, char **argv)
@@ -247,12 +312,21 @@ main(int argc, char **argv)
 		{ "at", required_argument, NULL, O_AT },
 		{ "warn-days", required_argument, NULL, O_WARN },
 		{ "json", no_argument, NULL, O_JSON },
+		{ "fetch-revocation", no_argument, NULL, O_FETCH },
+		{ "fetch-timeout", required_argument, NULL, O_TIMEOUT },
+		{ "ocsp", required_argument, NULL, O_OCSP },
+		{ "crl", required_argument, NULL, O_CRL },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *root_path = NULL, *rp = NULL, *origin = NULL;
 	const char *username = NULL, *stmt_path = NULL, *sig_path = NULL;
-	const char *cert_path = NULL, *chain_path = NULL;
+	const char *cert_path = NULL, *chain_path = NULL, *ocsp_path = NULL;
+	const char *crl_paths[8];
+	int ncrl = 0, fetch = 0, timeout_ms = 0;
+	struct ocsp_file ocsp = { NULL, 0 };
+	struct certauth_revocation_stats st;
+	STACK_OF(X509_CRL) *crls = NULL;
 	unsigned char *stmt = NULL, *sig = NULL, *cert = NULL, *chain = NULL;
 	size_t stmt_len = 0, sig_len = 0, cert_len = 0, chain_len = 0;
 	char *stmt_b64 = NULL, *sig_b64 = NULL;
@@ -290,6 +364,22 @@ main(int argc, char **argv)
 			warn_days = v == 0 ? -1 : (int)v;
 			break;
 		case O_JSON: json = 1; break;
+		case O_FETCH: fetch = 1; break;
+		case O_TIMEOUT:
+			if (parse_ll(optarg, 1, CERTAUTH_MAX_FETCH_TIMEOUT_MS,
+			    &v) != 0)
+				return usage_error("时限无效",
+				    "invalid --fetch-timeout", optarg);
+			timeout_ms = (int)v;
+			break;
+		case O_OCSP: ocsp_path = optarg; break;
+		case O_CRL:
+			if (ncrl == (int)(sizeof(crl_paths) /
+			    sizeof(crl_paths[0])))
+				return usage_error("CRL文件过多",
+				    "too many --crl files", optarg);
+			crl_paths[ncrl++] = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_VALID;
@@ -340,6 +430,25 @@ main(int argc, char **argv)
 		ret = input_error(chain_path, grc);
 		goto out;
 	}
+	if (ocsp_path != NULL && (grc = gmpki_file_read(ocsp_path,
+	    GMPKI_MAX_OCSP_SIZE, &ocsp.der, &ocsp.len)) != 0) {
+		ret = input_error(ocsp_path, grc);
+		goto out;
+	}
+	for (c = 0; c < ncrl; c++) {
+		X509_CRL *crl = NULL;
+
+		if ((grc = gmpki_crl_load(crl_paths[c], &crl)) != 0) {
+			ret = input_error(crl_paths[c], grc);
+			goto out;
+		}
+		if ((crls == NULL && (crls = sk_X509_CRL_new_null()) == NULL) ||
+		    !sk_X509_CRL_push(crls, crl)) {
+			X509_CRL_free(crl);
+			fprintf(stderr, PROG ": 内存不足 (out of memory)\n");
+			goto out;
+		}
+	}
 	if (as_b64url(stmt, stmt_len, &stmt_b64) != 0 ||
 	    as_b64url(sig, sig_len, &sig_b64) != 0) {
 		fprintf(stderr, PROG ": 内存不足 (out of memory)\n");
@@ -353,6 +462,13 @@ main(int argc, char **argv)
 	cfg.warn_days = warn_days;
 	cfg.now = fixed_clock;
 	cfg.now_arg = &at;
+	cfg.fetch_revocation = fetch;
+	cfg.fetch_timeout_ms = timeout_ms;
+	cfg.crls = crls;
+	if (ocsp_path != NULL) {
+		cfg.revocation = ocsp_from_file;
+		cfg.revocation_arg = &ocsp;
+	}
 	if ((rc = certauth_ctx_new(&cfg, &ctx)) != 0) {
 		ret = usage_error(certauth_strerror(rc), rc == CERTAUTH_ERR_ARG ?
 		    "invalid --rp or --origin" : certauth_strerror_en(rc),
@@ -368,8 +484,10 @@ main(int argc, char **argv)
 		    res.detail != NULL ? res.detail : "");
 		goto out;
 	}
+	if (certauth_revocation_stats(ctx, &st) != 0)
+		memset(&st, 0, sizeof(st));
 	if (json) {
-		if (print_json(rc, &res) != 0) {
+		if (print_json(rc, &res, &st) != 0) {
 			fprintf(stderr, PROG ": 内存不足 (out of memory)\n");
 			goto out;
 		}
@@ -385,6 +503,8 @@ out:
 	free(sig);
 	free(cert);
 	free(chain);
+	free(ocsp.der);
+	sk_X509_CRL_pop_free(crls, X509_CRL_free);
 	free(stmt_b64);
 	free(sig_b64);
 	return ret;
