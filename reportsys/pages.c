@@ -422,8 +422,14 @@ h_return(struct svc_req *r, struct svc_resp *w)
 	rc = certauth_verify(s->ca, e.id, svc_req_form(r, "statement"),
 	    svc_req_form(r, "signature"), svc_req_form(r, "certificate"),
 	    svc_req_form(r, "chain"), e.username, res);
-	fprintf(stderr, "reportsys: login %s: %s (%s)\n", e.username,
-	    certauth_errname(rc), res->detail != NULL ? res->detail : "");
+	fprintf(stderr, "reportsys: login %s: %s (%s; revocation: %s%s%s%s%s)\n",
+	    e.username, certauth_errname(rc),
+	    res->detail != NULL ? res->detail : "",
+	    certauth_revocation_source_name(res->revocation_source),
+	    res->ocsp_detail != NULL ? "; OCSP: " : "",
+	    res->ocsp_detail != NULL ? res->ocsp_detail : "",
+	    res->crl_detail != NULL ? "; CRL: " : "",
+	    res->crl_detail != NULL ? res->crl_detail : "");
 	if (rc != 0) {
 		snprintf(hint, sizeof(hint), "rs.hint.%s", certauth_errname(rc));
 		rc = message(w, r, 403, T(r, "rs.err.heading"),
@@ -535,6 +541,7 @@ rs_serve(const struct rs_config *c)
 	cc.root = root;
 	cc.warn_days = c->warn_days == 0 ? -1 : c->warn_days;
 	cc.helper_url = c->helper_url;
+	cc.fetch_revocation = c->revocation;  /* OCSP from the AIA, then CRL */
 	if ((rc = certauth_ctx_new(&cc, &s.ca)) != 0) {
 		fprintf(stderr, "reportsys: certauth: %s\n",
 		    certauth_strerror_en(rc));

@@ -95,7 +95,7 @@ expect_fail 2 "usage" "$REPORTSYS" serve
 # --- serving ------------------------------------------------------------------
 "$REPORTSYS" serve --config "$C/rs.conf" >"$T/rs.out" 2>"$T/rs.err" &
 RS_PID=$!
-trap 'kill $RS_PID 2>/dev/null; wait $RS_PID 2>/dev/null; rm -rf "$T"' EXIT
+trap 'kill $RS_PID 2>/dev/null || true; wait $RS_PID 2>/dev/null || true; rm -rf "$T"' EXIT
 for _ in $(seq 100); do
 	grep -q "listening on" "$T/rs.out" 2>/dev/null && break
 	sleep 0.1
