@@ -442,6 +442,38 @@ judge(X509 *cert, const struct gmpki_verify_opts *base,
 	}
 }
 
+/*
+ * An OCSP answer about cert, whose chain to the root (through issuer) the
+ * caller has just validated at base->at: only the answer is checked
+ * (signature, responder from issuer, CertID, freshness) - the same checks
+ * gmpki_verify_cert makes of it, without validating the chain again.
+ */
+static enum answer
+judge_ocsp(X509 *cert, X509 *issuer, const struct gmpki_verify_opts *base,
+    const unsigned char *ocsp, size_t ocsp_len, int *grc)
+{
+	struct gmpki_ocsp_status st;
+
+	memset(&st, 0, sizeof(st));
+	*grc = gmpki_ocsp_response_verify(ocsp, ocsp_len, cert, issuer, NULL,
+	    base->at, base->sm2_id, &st);
+	if (*grc == GMPKI_ERR_NOMEM)
+		return ANS_NOMEM;
+	if (*grc != 0)
+		return ANS_NONE;
+	switch (st.status) {
+	case GMPKI_STATUS_GOOD:
+		return ANS_GOOD;
+	case GMPKI_STATUS_REVOKED:
+		*grc = GMPKI_ERR_CERT_REVOKED;
+		return ANS_REVOKED;
+	default:
+		/* §2.2: the responder does not know the certificate. */
+		*grc = GMPKI_ERR_REVOCATION_UNKNOWN;
+		return ANS_UNKNOWN;
+	}
+}
+
 static const char *
 ocsp_why(int grc)
 {
@@ -521,7 +553,7 @@ ocsp_step(struct certauth_revocation *rv, X509 *cert, X509 *issuer,
 			res->ocsp_detail = "the revocation callback gave no answer";
 			goto none;
 		}
-		a = judge(cert, base, der, len, NULL, &grc);
+		a = judge_ocsp(cert, issuer, base, der, len, &grc);
 		if (a == ANS_NONE)
 			res->ocsp_detail = ocsp_why(grc);
 		else
@@ -535,7 +567,7 @@ ocsp_step(struct certauth_revocation *rv, X509 *cert, X509 *issuer,
 	if (keyed && (got = ocsp_cache_get(rv, &key, now, &der, &len)) != 0) {
 		if (got < 0)
 			return ANS_NOMEM;
-		a = judge(cert, base, der, len, NULL, &grc);
+		a = judge_ocsp(cert, issuer, base, der, len, &grc);
 		if (a == ANS_GOOD || a == ANS_REVOKED) {
 			count(rv, &rv->st.ocsp_cache_hits);
 			res->revocation_source = CERTAUTH_REVOCATION_OCSP_CACHE;
@@ -576,7 +608,7 @@ ocsp_step(struct certauth_revocation *rv, X509 *cert, X509 *issuer,
 		res->ocsp_detail = why;
 		goto none;
 	}
-	a = judge(cert, base, der, len, NULL, &grc);
+	a = judge_ocsp(cert, issuer, base, der, len, &grc);
 	if (a == ANS_GOOD || a == ANS_REVOKED) {
 		res->revocation_source = CERTAUTH_REVOCATION_OCSP;
 		next = ocsp_next_update(der, len, cert, issuer, base);
