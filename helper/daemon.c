@@ -394,6 +394,9 @@ helper_daemon_run(struct helper_config *cfg, struct helper_msg *m)
 		/* The timeout bounds how long a stop request waits. */
 		if (poll(&pfd, 1, 200) > 0 && (pfd.revents & POLLIN))
 			conn_accept(h, lfd);
+		/* systems registered since the last fetch (bounded by the
+		 * fetch's timeout; the HTTP threads go on meanwhile) */
+		(void)helper_directory_refresh_if_older(h, HELPER_DIR_REFRESH);
 	}
 	helper_log(HELPER_LOG_INFO, "stopping");
 	close(lfd);

@@ -517,6 +517,7 @@ helper_directory_fetch(struct helper_ctx *h, struct helper_msg *m)
 	X509_free(root);
 	pthread_mutex_lock(&h->lock);
 	have = h->dir != NULL;
+	h->dir_fetched_at = time(NULL);
 	pthread_mutex_unlock(&h->lock);
 	if (!have)
 		(void)load_cached(h);	/* offline until the refresh works */
@@ -534,6 +535,23 @@ helper_directory_fetch(struct helper_ctx *h, struct helper_msg *m)
 		helper_log(HELPER_LOG_INFO, "directory refreshed from %s: %zu "
 		    "registered systems", service, len);
 	return rc;
+}
+
+int
+helper_directory_refresh_if_older(struct helper_ctx *h, int max_age)
+{
+	time_t now = time(NULL);
+	int due;
+
+	pthread_mutex_lock(&h->lock);
+	due = h->root != NULL && (now - h->dir_fetched_at >= max_age ||
+	    now < h->dir_fetched_at);
+	if (due)
+		h->dir_fetched_at = now;    /* claimed: others go on */
+	pthread_mutex_unlock(&h->lock);
+	if (due)
+		(void)helper_directory_fetch(h, NULL);
+	return due;
 }
 
 int

@@ -81,6 +81,7 @@ struct helper_ctx {
 	void *http;             /* local_http.c's server, or NULL */
 	struct helper_directory *dir; /* the verified reporting-system
 	                           directory (directory.c), or NULL; lock */
+	time_t dir_fetched_at;  /* last fetch attempt (any outcome); lock */
 	pthread_mutex_t lock;   /* keystore, root and cfg */
 	volatile sig_atomic_t stop;
 };
@@ -270,6 +271,18 @@ int helper_directory_accept(struct helper_ctx *h, const unsigned char *body,
  * logged; they leave the previous directory in place.
  */
 int helper_directory_fetch(struct helper_ctx *h, struct helper_msg *m);
+
+/* Directory refresh: every HELPER_DIR_REFRESH seconds in the daemon, and
+ * when an unknown system asks, at most every HELPER_DIR_MIN_REFRESH. */
+#define HELPER_DIR_REFRESH 3600
+#define HELPER_DIR_MIN_REFRESH 10
+
+/*
+ * helper_directory_fetch when the last attempt is max_age seconds old or
+ * more (one caller claims the attempt; others go on at once).  1 when it
+ * fetched, 0 when it was too soon.
+ */
+int helper_directory_refresh_if_older(struct helper_ctx *h, int max_age);
 
 /*
  * 1 when origin (an http(s) origin) is a registered system's origin in

@@ -1811,7 +1811,12 @@ h_login(struct svc_req *r, struct svc_resp *w)
 	char id[HELPER_ID_LEN + 1];
 	int rc, written;
 
-	if (!helper_directory_rp(s->h, rp_id, &rp)) {
+	/* a system registered since the last fetch: fetch again, at most
+	 * every HELPER_DIR_MIN_REFRESH seconds whoever asks */
+	if (!helper_directory_rp(s->h, rp_id, &rp) &&
+	    (!helper_directory_refresh_if_older(s->h,
+	    HELPER_DIR_MIN_REFRESH) || !helper_directory_rp(s->h, rp_id,
+	    &rp))) {
 		helper_log(HELPER_LOG_WARN, "login refused: reporting system "
 		    "not in the directory");
 		return login_refused(w, r, 403, "hc.login.unknown_rp");

@@ -87,6 +87,17 @@ req l_unk "$HB/v1/login?rp=evil&challenge=$C&username=demo1"
 check "unknown rp 403" [ "$CODE" = 403 ]
 check "unknown rp: 未登记的直报系统" body_has l_unk "未登记的直报系统"
 check "unknown rp: no window" not body_has l_unk 'name="token"'
+t "a system registered after the helper started is found by a fresh fetch"
+env -u ASAN_OPTIONS -u UBSAN_OPTIONS "$S" rp add --data "$T/one" --id latecomer --name 新登记直报系统 \
+	--type 一套表联网直报 --vendor 测试 --origin http://127.0.0.1:8459 \
+	--return-url http://127.0.0.1:8459/certauth/return >/dev/null
+sleep 11   # the helper fetches again on an unknown system at most every 10 s
+req l_late "$HB/v1/login?rp=latecomer&challenge=$C&username=demo1"
+check "newly registered rp: the window" [ "$CODE" = 200 ]
+check "newly registered rp: its name" body_has l_late "新登记直报系统"
+check "the log says the directory was fetched again" grep -q "directory refreshed.*: 4 registered" "$LOG"
+req l_unk2 "$HB/v1/login?rp=evil&challenge=$C&username=demo1"
+check "still unknown: 403 (no fetch within 10 s)" [ "$CODE" = 403 ]
 t "a bad challenge: refused"
 req l_chal "$HB/v1/login?rp=wanfeng&challenge=short&username=demo1"
 check "short challenge 400" [ "$CODE" = 400 ]
