@@ -1,6 +1,7 @@
 /*
  * config.c - reportsys.conf: "key = value" lines, '#' comments, every key
- * optional except rp_id, origin and root.  docs/REPORTSYS.md lists them.
+ * optional except rp_id, origin, root, accounts and service_url.
+ * docs/REPORTSYS.md lists them.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -237,9 +238,10 @@ rs_config_load(const char *path, struct rs_config *c, char *err,
 	}
 	free(text);
 	if (rc == 0 && (c->rp_id[0] == '\0' || c->origin[0] == '\0' ||
-	    c->root[0] == '\0' || c->accounts[0] == '\0')) {
-		snprintf(err, errlen, "%s: rp_id, origin, root and accounts "
-		    "are required", path);
+	    c->root[0] == '\0' || c->accounts[0] == '\0' ||
+	    c->service_url[0] == '\0')) {
+		snprintf(err, errlen, "%s: rp_id, origin, root, accounts and "
+		    "service_url are required", path);
 		rc = GMPKI_ERR_DECODE;
 	}
 	return rc;

@@ -45,6 +45,10 @@ struct rs_session {
 	char csrf[RS_SECRET_LEN + 1];
 	char username[RS_MAX_USERNAME + 1];
 	time_t expires;
+	/* pre-login: the pending challenge (one per session, so reloading
+	 * the hand-over page cannot fill libcertauth's table) */
+	char challenge[CERTAUTH_CHALLENGE_LEN + 1];
+	time_t challenge_at;
 	/* logged in: from the verified certificate */
 	char org[512];
 	char uscc[40];
@@ -148,6 +152,37 @@ session_drop(struct rs_server *s, const char *id)
 		if (s->sess[i].state != RS_FREE && secret_eq(s->sess[i].id, id))
 			gmpki_wipe(&s->sess[i], sizeof(s->sess[i]));
 	pthread_mutex_unlock(&s->lock);
+}
+
+/*
+ * The session's pending challenge into out: the one it has while it is
+ * younger than CERTAUTH_CHALLENGE_TTL - 30 s (time left to choose in the
+ * window), else a new one.
+ */
+static int
+session_challenge(struct rs_server *s, const struct rs_session *e,
+    char out[CERTAUTH_CHALLENGE_LEN + 1])
+{
+	time_t now = time(NULL);
+	int i, rc;
+
+	if (e->challenge[0] != '\0' && now >= e->challenge_at &&
+	    now - e->challenge_at < CERTAUTH_CHALLENGE_TTL - 30) {
+		memcpy(out, e->challenge, CERTAUTH_CHALLENGE_LEN + 1);
+		return 0;
+	}
+	if ((rc = certauth_challenge_new(s->ca, e->id, out)) != 0)
+		return rc;
+	pthread_mutex_lock(&s->lock);
+	for (i = 0; i < s->cfg->max_sessions; i++)
+		if (s->sess[i].state == RS_PRE &&
+		    secret_eq(s->sess[i].id, e->id)) {
+			memcpy(s->sess[i].challenge, out,
+			    CERTAUTH_CHALLENGE_LEN + 1);
+			s->sess[i].challenge_at = now;
+		}
+	pthread_mutex_unlock(&s->lock);
+	return 0;
 }
 
 /* Stores e with fresh id and csrf (filled into e); 0 or an error. */
@@ -375,7 +410,7 @@ h_start(struct svc_req *r, struct svc_resp *w)
 
 	if (session_get(s, svc_req_cookie(r, "rs_login"), RS_PRE, &e) != 0)
 		return svc_resp_redirect(w, "/");
-	rc = certauth_challenge_new(s->ca, e.id, chal);
+	rc = session_challenge(s, &e, chal);
 	if (rc == 0)
 		rc = certauth_redirect_url(s->ca, chal, e.username, url,
 		    sizeof(url));
@@ -454,9 +489,20 @@ h_return(struct svc_req *r, struct svc_resp *w)
 		    certauth_strerror_en(CERTAUTH_ERR_BUSY), "BUSY", "");
 		goto out;
 	}
+	/* Not a redirect: this answers the helper's cross-site POST, and a
+	 * redirect would carry that to GET /, where a browser withholds the
+	 * SameSite=Strict session cookie on https.  The page's refresh is a
+	 * navigation of our own origin. */
 	if ((rc = cookie(w, s, "rs_session", in.id, s->cfg->session_ttl,
-	    0)) == 0)
-		rc = svc_resp_redirect(w, "/");
+	    0)) == 0) {
+		struct rs_vars vs;
+
+		memset(&vs, 0, sizeof(vs));
+		var(&vs, "title", T(r, "rs.entered"));
+		var(&vs, "head", "<meta http-equiv=\"refresh\" content=\"0; "
+		    "url=/\">");
+		rc = render(w, r, 200, "entered.html", &vs);
+	}
 	gmpki_wipe(&in, sizeof(in));
 out:
 	gmpki_wipe(&e, sizeof(e));

@@ -31,7 +31,8 @@ struct rs_config {
 	char root[PATH_MAX];       /* root = FILE (the CA's root, PEM) */
 	char accounts[PATH_MAX];   /* accounts = FILE (reportsys passwd) */
 	char helper_url[128];      /* helper_url = http://127.0.0.1:17380 */
-	char service_url[256];     /* service_url = http://127.0.0.1:8440 */
+	char service_url[256];     /* service_url = http://127.0.0.1:8440
+	                              (required: 申请证书, 帮助, FAQ 5 links) */
 	int warn_days;             /* warn_days = 30 */
 	int revocation;            /* revocation = fetch | none */
 	int session_ttl;           /* session_ttl = 1800 (seconds) */

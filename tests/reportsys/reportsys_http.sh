@@ -74,7 +74,8 @@ bad_conf "unknown key names the line" "bad.conf:7: colour: unknown key" '7i colo
 bad_conf "origin with a path" "origin: http(s)://host[:port]" "s|^origin = .*|origin = $RS/x|"
 bad_conf "origin of another scheme" "origin: http(s)://host[:port]" "s|^origin = .*|origin = ftp://x|"
 bad_conf "rp_id with capitals" "rp_id: [a-z0-9-]" 's|^rp_id = .*|rp_id = ZhiBao|'
-bad_conf "missing rp_id" "rp_id, origin, root and accounts are required" '/^rp_id/d'
+bad_conf "missing rp_id" "rp_id, origin, root, accounts and service_url are required" '/^rp_id/d'
+bad_conf "missing service_url" "rp_id, origin, root, accounts and service_url are required" '/^service_url/d'
 bad_conf "listen without a port" "listen: bad value" 's|^listen = .*|listen = 127.0.0.1|'
 bad_conf "revocation neither fetch nor none" "revocation: fetch or none" 's|^revocation = .*|revocation = maybe|'
 bad_conf "helper not on loopback" "helper_url: http://127.0.0.1:PORT" '$a helper_url = http://evil.example:17380'
@@ -164,8 +165,13 @@ answer() {
 login demo1 Demo@2026a
 want "the hand-over page names the helper's window" 200 'data-next="http://127.0.0.1:17380/v1/login?rp&#61;zhibao&amp;challenge&#61;'
 check "a 43-character challenge" [ ${#CHAL} = 43 ]
+FIRST=$CHAL
+req "$RS/certauth/start"
+CHAL=$(grep -o 'challenge&#61;[A-Za-z0-9_-]*' "$OUT" | head -n 1 | sed 's/.*;//')
+check "reloading the hand-over page keeps the session's one challenge" [ "$CHAL" = "$FIRST" ]
 CERTF=u1; answer u1 u1 "$CHAL" zhibao "$RS" demo1
-want "a right answer logs in" 303 "rs_session="
+want "a right answer logs in" 200 "rs_session="
+want "... on a page of our own that moves on to /" 200 '<meta http-equiv="refresh" content="0; url=/">'
 GOOD_ST=$(cat "$T/st" | basenc --base64url -w0 | tr -d =)
 GOOD_SIG=$(basenc --base64url -w0 <"$T/sig" | tr -d =)
 req "$RS/"
@@ -217,7 +223,7 @@ want "取消 in the window" 200 "您已取消身份验证"
 
 login demo1 Demo@2026a
 CERTF=soon; answer soon soon "$CHAL" zhibao "$RS" demo1
-want "a certificate with 10 days left logs in" 303 "rs_session="
+want "a certificate with 10 days left logs in" 200 "rs_session="
 req "$RS/"
 want "... with 您的证书即将到期" 200 'id="expiring" data-on="1"'
 
