@@ -115,6 +115,7 @@ check "empty 400" [ "$CODE" = 400 ]
 # --- the window -----------------------------------------------------------------
 t "the window: 客户身份验证 with demo1, 企业名称, 有效期"
 req l_win "$HB/v1/login?rp=wanfeng&challenge=$C&username=demo1"
+check "no key with a PIN: the PIN field is hidden" body_has l_win 'class="pin-row" data-any=""'
 check "window 200" [ "$CODE" = 200 ]
 check "客户身份验证" body_has l_win "客户身份验证"
 check "the system's name" body_has l_win "万峰联网直报系统"
@@ -220,6 +221,7 @@ t "username demo2: its certificate first"
 req l_pin "$HB/v1/login?rp=wanfeng&challenge=$C4&username=demo2"
 check "demo2 first" [ "$(radio_of l_pin)" = "$ID2" ]
 check "demo1 also offered" body_has l_pin "value=\"$ID1\""
+check "a key with a PIN: the PIN field is shown" body_has l_pin 'class="pin-row" data-any="1"'
 t "a wrong PIN: the window again with 口令错误"
 req c_badpin "${SELF[@]}" --data-urlencode "token=$(token_of l_pin)" \
 	--data "action=ok&id=$ID2&pin=wrong-pin&remember=1" "$HB/v1/login/confirm"
