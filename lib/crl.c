@@ -15,6 +15,8 @@
  */
 #include "gmpki/gmpki.h"
 
+#include "der.h"
+
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -286,50 +288,18 @@ out:
 	return rc;
 }
 
-/* DER to X509_CRL, every byte consumed. */
-static int
-crl_from_der(const unsigned char *der, size_t len, X509_CRL **out)
-{
-	const unsigned char *p = der;
-	X509_CRL *c;
-
-	if (len == 0)
-		return GMPKI_ERR_DECODE;
-	if (len > GMPKI_MAX_CRL_SIZE)
-		return GMPKI_ERR_TOO_LARGE;
-	if ((c = d2i_X509_CRL(NULL, &p, (long)len)) == NULL) {
-		ERR_clear_error();
-		return GMPKI_ERR_DECODE;
-	}
-	if ((size_t)(p - der) != len) {
-		X509_CRL_free(c);
-		return GMPKI_ERR_TRAILING;
-	}
-	*out = c;
-	return 0;
-}
-
 int
 gmpki_crl_parse(const unsigned char *in, size_t len, X509_CRL **out)
 {
-	unsigned char *der = NULL;
-	size_t derlen = 0;
+	ASN1_VALUE *v = NULL;
 	int rc;
 
 	if (in == NULL || out == NULL)
 		return GMPKI_ERR_ARG;
-	*out = NULL;
-	if (!gmpki_is_pem(in, len))
-		return crl_from_der(in, len, out);
-	/* PEM is 4/3 of the DER plus line ends and armour. */
-	if (len > (size_t)GMPKI_MAX_CRL_SIZE * 2)
-		return GMPKI_ERR_TOO_LARGE;
 	/* RFC 7468 §5: the label is "X509 CRL". */
-	if ((rc = gmpki_pem_decode_one(in, len, "X509 CRL", &der, &derlen,
-	    NULL)) != 0)
-		return rc;
-	rc = crl_from_der(der, derlen, out);
-	free(der);
+	rc = gmpki_decode_one(ASN1_ITEM_rptr(X509_CRL), "X509 CRL", in, len,
+	    GMPKI_MAX_CRL_SIZE, &v);
+	*out = (X509_CRL *)v;
 	return rc;
 }
 
@@ -519,44 +489,30 @@ gmpki_crl_find(X509_CRL *crl, const ASN1_INTEGER *serial,
 int
 gmpki_crl_to_der(X509_CRL *crl, unsigned char **out, size_t *outlen)
 {
-	unsigned char *der = NULL, *copy;
+	unsigned char *der = NULL;
 	int len;
 
 	if (crl == NULL || out == NULL || outlen == NULL)
 		return GMPKI_ERR_ARG;
 	*out = NULL;
 	*outlen = 0;
-	if ((len = i2d_X509_CRL(crl, &der)) <= 0) {
-		ERR_clear_error();
-		return GMPKI_ERR_INTERNAL;
-	}
-	/* malloc'ed, so callers free() it like the rest of the library. */
-	if ((copy = malloc((size_t)len)) == NULL) {
-		OPENSSL_free(der);
-		return GMPKI_ERR_NOMEM;
-	}
-	memcpy(copy, der, (size_t)len);
-	OPENSSL_free(der);
-	*out = copy;
-	*outlen = (size_t)len;
-	return 0;
+	len = i2d_X509_CRL(crl, &der);
+	return gmpki_i2d_take(der, len, out, outlen);
 }
 
 int
 gmpki_crl_to_pem(X509_CRL *crl, char **out, size_t *outlen)
 {
 	unsigned char *der = NULL;
-	size_t len = 0;
-	int rc;
+	int len;
 
 	if (out == NULL)
 		return GMPKI_ERR_ARG;
 	*out = NULL;
-	if ((rc = gmpki_crl_to_der(crl, &der, &len)) != 0)
-		return rc;
-	rc = gmpki_pem_encode("X509 CRL", der, len, out, outlen);
-	free(der);
-	return rc;
+	if (crl == NULL)
+		return GMPKI_ERR_ARG;
+	len = i2d_X509_CRL(crl, &der);
+	return gmpki_i2d_pem("X509 CRL", der, len, out, outlen);
 }
 
 long

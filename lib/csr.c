@@ -9,6 +9,8 @@
  */
 #include "gmpki/gmpki.h"
 
+#include "der.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,55 +51,39 @@ out:
 	return rc;
 }
 
-/* DER to X509_REQ, consuming every byte. */
-static int
-csr_from_der(const unsigned char *der, size_t len, X509_REQ **out)
-{
-	const unsigned char *p = der;
-	X509_REQ *req;
-
-	if (len == 0)
-		return GMPKI_ERR_DECODE;
-	if (len > GMPKI_MAX_CSR_SIZE)
-		return GMPKI_ERR_TOO_LARGE;
-	if ((req = d2i_X509_REQ(NULL, &p, (long)len)) == NULL) {
-		ERR_clear_error();
-		return GMPKI_ERR_DECODE;
-	}
-	if ((size_t)(p - der) != len) {
-		X509_REQ_free(req);
-		return GMPKI_ERR_TRAILING;
-	}
-	*out = req;
-	return 0;
-}
-
 int
 gmpki_csr_parse(const unsigned char *in, size_t len, X509_REQ **out)
 {
 	unsigned char *der = NULL;
 	size_t derlen = 0;
 	char *label = NULL;
+	ASN1_VALUE *v = NULL;
 	int rc;
 
 	if (in == NULL || out == NULL)
 		return GMPKI_ERR_ARG;
 	*out = NULL;
-	if (!gmpki_is_pem(in, len))
-		return csr_from_der(in, len, out);
-	/* PEM is 4/3 of the DER plus line ends and armour. */
-	if (len > 2 * (size_t)GMPKI_MAX_CSR_SIZE)
-		return GMPKI_ERR_TOO_LARGE;
-	if ((rc = gmpki_pem_decode_one(in, len, NULL, &der, &derlen,
-	    &label)) != 0)
-		return rc;
-	/* RFC 7468 §7; "NEW CERTIFICATE REQUEST" is what Netscape and some
-	 * Windows tools still write. */
-	if (strcmp(label, "CERTIFICATE REQUEST") != 0 &&
-	    strcmp(label, "NEW CERTIFICATE REQUEST") != 0)
-		rc = GMPKI_ERR_DECODE;
-	else
-		rc = csr_from_der(der, derlen, out);
+	if (gmpki_is_pem(in, len)) {
+		/* PEM is 4/3 of the DER plus line ends and armour. */
+		if (len > 2 * (size_t)GMPKI_MAX_CSR_SIZE)
+			return GMPKI_ERR_TOO_LARGE;
+		if ((rc = gmpki_pem_decode_one(in, len, NULL, &der, &derlen,
+		    &label)) != 0)
+			return rc;
+		/* RFC 7468 §7; "NEW CERTIFICATE REQUEST" is what Netscape and
+		 * some Windows tools still write. */
+		if (strcmp(label, "CERTIFICATE REQUEST") != 0 &&
+		    strcmp(label, "NEW CERTIFICATE REQUEST") != 0) {
+			rc = GMPKI_ERR_DECODE;
+			goto out;
+		}
+		in = der;
+		len = derlen;
+	}
+	rc = gmpki_d2i_whole(ASN1_ITEM_rptr(X509_REQ), in, len,
+	    GMPKI_MAX_CSR_SIZE, &v);
+	*out = (X509_REQ *)v;
+out:
 	free(label);
 	free(der);
 	return rc;
@@ -152,17 +138,11 @@ int
 gmpki_csr_to_pem(X509_REQ *req, char **out, size_t *outlen)
 {
 	unsigned char *der = NULL;
-	int len, rc;
+	int len;
 
 	if (req == NULL || out == NULL)
 		return GMPKI_ERR_ARG;
 	*out = NULL;
-	if ((len = i2d_X509_REQ(req, &der)) <= 0) {
-		ERR_clear_error();
-		return GMPKI_ERR_INTERNAL;
-	}
-	rc = gmpki_pem_encode("CERTIFICATE REQUEST", der, (size_t)len, out,
-	    outlen);
-	OPENSSL_free(der);
-	return rc;
+	len = i2d_X509_REQ(req, &der);
+	return gmpki_i2d_pem("CERTIFICATE REQUEST", der, len, out, outlen);
 }

@@ -8,6 +8,8 @@
  */
 #include "gmpki/gmpki.h"
 
+#include "der.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -350,47 +352,74 @@ gmpki_pem_encode(const char *label, const unsigned char *der, size_t derlen,
 	return 0;
 }
 
-/* DER bytes to X509, consuming every byte. */
-static int
-cert_from_der(const unsigned char *der, size_t len, X509 **out)
+int
+gmpki_d2i_whole(const ASN1_ITEM *it, const unsigned char *der, size_t len,
+    size_t max, ASN1_VALUE **out)
 {
 	const unsigned char *p = der;
-	X509 *x;
+	ASN1_VALUE *v;
 
-	if (len == 0 || len > GMPKI_MAX_CERT_SIZE)
-		return len == 0 ? GMPKI_ERR_DECODE : GMPKI_ERR_TOO_LARGE;
-	if ((x = d2i_X509(NULL, &p, (long)len)) == NULL) {
+	if (len == 0)
+		return GMPKI_ERR_DECODE;
+	if (len > max)
+		return GMPKI_ERR_TOO_LARGE;
+	if ((v = ASN1_item_d2i(NULL, &p, (long)len, it)) == NULL) {
 		ERR_clear_error();
 		return GMPKI_ERR_DECODE;
 	}
 	if ((size_t)(p - der) != len) {
-		X509_free(x);
+		ASN1_item_free(v, it);
 		return GMPKI_ERR_TRAILING;
 	}
-	*out = x;
+	*out = v;
 	return 0;
 }
 
 int
-gmpki_cert_from_mem(const unsigned char *in, size_t len, X509 **out)
+gmpki_decode_one(const ASN1_ITEM *it, const char *label,
+    const unsigned char *in, size_t len, size_t max, ASN1_VALUE **out)
 {
 	unsigned char *der = NULL;
 	size_t derlen = 0;
 	int rc;
 
-	if (in == NULL || out == NULL)
-		return GMPKI_ERR_ARG;
-	*out = NULL;
-	/* PEM is 4/3 of DER plus line ends and armour. */
-	if (len > GMPKI_MAX_CERT_SIZE * 2)
-		return GMPKI_ERR_TOO_LARGE;
 	if (!gmpki_is_pem(in, len))
-		return cert_from_der(in, len, out);
-	if ((rc = gmpki_pem_decode_one(in, len, "CERTIFICATE", &der, &derlen,
+		return gmpki_d2i_whole(it, in, len, max, out);
+	/* PEM is 4/3 of the DER plus line ends and armour. */
+	if (len > 2 * max)
+		return GMPKI_ERR_TOO_LARGE;
+	if ((rc = gmpki_pem_decode_one(in, len, label, &der, &derlen,
 	    NULL)) != 0)
 		return rc;
-	rc = cert_from_der(der, derlen, out);
+	rc = gmpki_d2i_whole(it, der, derlen, max, out);
 	free(der);
+	return rc;
+}
+
+/* DER bytes to X509, consuming every byte. */
+static int
+cert_from_der(const unsigned char *der, size_t len, X509 **out)
+{
+	ASN1_VALUE *v = NULL;
+	int rc;
+
+	rc = gmpki_d2i_whole(ASN1_ITEM_rptr(X509), der, len,
+	    GMPKI_MAX_CERT_SIZE, &v);
+	*out = (X509 *)v;
+	return rc;
+}
+
+int
+gmpki_cert_from_mem(const unsigned char *in, size_t len, X509 **out)
+{
+	ASN1_VALUE *v = NULL;
+	int rc;
+
+	if (in == NULL || out == NULL)
+		return GMPKI_ERR_ARG;
+	rc = gmpki_decode_one(ASN1_ITEM_rptr(X509), "CERTIFICATE", in, len,
+	    GMPKI_MAX_CERT_SIZE, &v);
+	*out = (X509 *)v;
 	return rc;
 }
 
@@ -493,39 +522,63 @@ gmpki_certs_load(const char *path, STACK_OF(X509) **out)
 }
 
 int
+gmpki_i2d_take(unsigned char *der, int len, unsigned char **out,
+    size_t *outlen)
+{
+	unsigned char *copy;
+	int rc = 0;
+
+	if (len <= 0 || der == NULL) {
+		ERR_clear_error();
+		rc = GMPKI_ERR_INTERNAL;
+	} else if ((copy = malloc((size_t)len)) == NULL) {
+		rc = GMPKI_ERR_NOMEM;
+	} else {
+		/* malloc'ed, so callers free() it like the rest of the
+		 * library. */
+		memcpy(copy, der, (size_t)len);
+		*out = copy;
+		*outlen = (size_t)len;
+	}
+	OPENSSL_free(der);
+	return rc;
+}
+
+int
+gmpki_i2d_pem(const char *label, unsigned char *der, int len, char **out,
+    size_t *outlen)
+{
+	int rc;
+
+	if (len <= 0 || der == NULL) {
+		ERR_clear_error();
+		rc = GMPKI_ERR_INTERNAL;
+	} else
+		rc = gmpki_pem_encode(label, der, (size_t)len, out, outlen);
+	OPENSSL_free(der);
+	return rc;
+}
+
+int
 gmpki_cert_to_der(X509 *cert, unsigned char **out, size_t *outlen)
 {
-	unsigned char *der = NULL, *copy;
+	unsigned char *der = NULL;
 	int len;
 
 	if (cert == NULL || out == NULL || outlen == NULL)
 		return GMPKI_ERR_ARG;
-	if ((len = i2d_X509(cert, &der)) <= 0) {
-		ERR_clear_error();
-		return GMPKI_ERR_INTERNAL;
-	}
-	/* Hand back malloc'ed memory, so callers free() it like the rest. */
-	if ((copy = malloc((size_t)len)) == NULL) {
-		OPENSSL_free(der);
-		return GMPKI_ERR_NOMEM;
-	}
-	memcpy(copy, der, (size_t)len);
-	OPENSSL_free(der);
-	*out = copy;
-	*outlen = (size_t)len;
-	return 0;
+	len = i2d_X509(cert, &der);
+	return gmpki_i2d_take(der, len, out, outlen);
 }
 
 int
 gmpki_cert_to_pem(X509 *cert, char **out, size_t *outlen)
 {
 	unsigned char *der = NULL;
-	size_t len = 0;
-	int rc;
+	int len;
 
-	if ((rc = gmpki_cert_to_der(cert, &der, &len)) != 0)
-		return rc;
-	rc = gmpki_pem_encode("CERTIFICATE", der, len, out, outlen);
-	free(der);
-	return rc;
+	if (cert == NULL || out == NULL)
+		return GMPKI_ERR_ARG;
+	len = i2d_X509(cert, &der);
+	return gmpki_i2d_pem("CERTIFICATE", der, len, out, outlen);
 }

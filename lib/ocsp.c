@@ -20,6 +20,8 @@
  */
 #include "gmpki/gmpki.h"
 
+#include "der.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,27 +50,6 @@ certid_md(const ASN1_OBJECT *alg)
 	default:
 		return NULL;
 	}
-}
-
-/* DER of an ASN.1 object into malloc'ed memory. */
-static int
-der_copy(unsigned char *der, int len, unsigned char **out, size_t *outlen)
-{
-	unsigned char *copy;
-
-	if (len <= 0 || der == NULL) {
-		ERR_clear_error();
-		return GMPKI_ERR_INTERNAL;
-	}
-	if ((copy = malloc((size_t)len)) == NULL) {
-		OPENSSL_free(der);
-		return GMPKI_ERR_NOMEM;
-	}
-	memcpy(copy, der, (size_t)len);
-	OPENSSL_free(der);
-	*out = copy;
-	*outlen = (size_t)len;
-	return 0;
 }
 
 int
@@ -192,7 +173,7 @@ gmpki_ocsp_request_to_der(OCSP_REQUEST *req, unsigned char **out,
 	*out = NULL;
 	*outlen = 0;
 	len = i2d_OCSP_REQUEST(req, &der);
-	return der_copy(der, len, out, outlen);
+	return gmpki_i2d_take(der, len, out, outlen);
 }
 
 /* An OCSPResponse with status and no body (RFC 6960 §4.2.1), as DER. */
@@ -209,7 +190,7 @@ status_response(int status, unsigned char **out, size_t *outlen)
 	}
 	len = i2d_OCSP_RESPONSE(resp, &der);
 	OCSP_RESPONSE_free(resp);
-	return der_copy(der, len, out, outlen);
+	return gmpki_i2d_take(der, len, out, outlen);
 }
 
 /*
@@ -358,7 +339,7 @@ gmpki_ocsp_respond(const struct gmpki_ocsp_responder *r,
 		goto out;
 	}
 	len = i2d_OCSP_RESPONSE(resp, &der);
-	rc = der_copy(der, len, out, outlen);
+	rc = gmpki_i2d_take(der, len, out, outlen);
 out:
 	ERR_clear_error();
 	/* §2.3: a responder that fails answers internalError. */
