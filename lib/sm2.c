@@ -212,6 +212,19 @@ gmpki_sm2_sign(EVP_PKEY *key, const char *id, const void *msg, size_t len,
 	return rc;
 }
 
+/*
+ * The end of every use of a context from make_ctx: ok (what the OpenSSL
+ * call answered) gives 0, otherwise fail; the error queue is cleared and
+ * the context freed.
+ */
+static int
+ctx_done(EVP_MD_CTX *m, int ok, int fail)
+{
+	ERR_clear_error();
+	EVP_MD_CTX_free(m);
+	return ok ? 0 : fail;
+}
+
 int
 gmpki_sm2_verify(EVP_PKEY *key, const char *id, const void *msg, size_t len,
     const unsigned char *sig, size_t siglen)
@@ -223,60 +236,55 @@ gmpki_sm2_verify(EVP_PKEY *key, const char *id, const void *msg, size_t len,
 		return GMPKI_ERR_ARG;
 	if ((rc = make_ctx(key, id, 0, &m)) != 0)
 		return rc;
-	rc = EVP_DigestVerify(m, sig, siglen, msg, len) == 1 ? 0 :
-	    GMPKI_ERR_SIGNATURE;
-	ERR_clear_error();
-	EVP_MD_CTX_free(m);
-	return rc;
+	return ctx_done(m, EVP_DigestVerify(m, sig, siglen, msg, len) == 1,
+	    GMPKI_ERR_SIGNATURE);
+}
+
+/* What sign_x509 signs. */
+enum x509_obj { OBJ_CERT, OBJ_REQ, OBJ_CRL };
+
+/* Signs a certificate, request or CRL (obj, of kind) in place. */
+static int
+sign_x509(enum x509_obj kind, void *obj, EVP_PKEY *key, const char *id)
+{
+	EVP_MD_CTX *m = NULL;
+	int rc, n = 0;
+
+	if (obj == NULL)
+		return GMPKI_ERR_ARG;
+	if ((rc = make_ctx(key, id, 1, &m)) != 0)
+		return rc;
+	/* Each returns the signature length (70-72) on success. */
+	switch (kind) {
+	case OBJ_CERT:
+		n = X509_sign_ctx(obj, m);
+		break;
+	case OBJ_REQ:
+		n = X509_REQ_sign_ctx(obj, m);
+		break;
+	case OBJ_CRL:
+		n = X509_CRL_sign_ctx(obj, m);
+		break;
+	}
+	return ctx_done(m, n > 0, GMPKI_ERR_CRYPTO);
 }
 
 int
 gmpki_sm2_sign_cert(X509 *cert, EVP_PKEY *key, const char *id)
 {
-	EVP_MD_CTX *m = NULL;
-	int rc;
-
-	if (cert == NULL)
-		return GMPKI_ERR_ARG;
-	if ((rc = make_ctx(key, id, 1, &m)) != 0)
-		return rc;
-	/* Returns the signature length (70-72) on success. */
-	rc = X509_sign_ctx(cert, m) > 0 ? 0 : GMPKI_ERR_CRYPTO;
-	ERR_clear_error();
-	EVP_MD_CTX_free(m);
-	return rc;
+	return sign_x509(OBJ_CERT, cert, key, id);
 }
 
 int
 gmpki_sm2_sign_req(X509_REQ *req, EVP_PKEY *key, const char *id)
 {
-	EVP_MD_CTX *m = NULL;
-	int rc;
-
-	if (req == NULL)
-		return GMPKI_ERR_ARG;
-	if ((rc = make_ctx(key, id, 1, &m)) != 0)
-		return rc;
-	rc = X509_REQ_sign_ctx(req, m) > 0 ? 0 : GMPKI_ERR_CRYPTO;
-	ERR_clear_error();
-	EVP_MD_CTX_free(m);
-	return rc;
+	return sign_x509(OBJ_REQ, req, key, id);
 }
 
 int
 gmpki_sm2_sign_crl(X509_CRL *crl, EVP_PKEY *key, const char *id)
 {
-	EVP_MD_CTX *m = NULL;
-	int rc;
-
-	if (crl == NULL)
-		return GMPKI_ERR_ARG;
-	if ((rc = make_ctx(key, id, 1, &m)) != 0)
-		return rc;
-	rc = X509_CRL_sign_ctx(crl, m) > 0 ? 0 : GMPKI_ERR_CRYPTO;
-	ERR_clear_error();
-	EVP_MD_CTX_free(m);
-	return rc;
+	return sign_x509(OBJ_CRL, crl, key, id);
 }
 
 int
@@ -294,11 +302,9 @@ gmpki_sm2_sign_ocsp(OCSP_BASICRESP *bs, X509 *signer, EVP_PKEY *key,
 		return rc;
 	/* RFC 6960 §4.2.1: ResponderID byKey (SHA-1 of the key) so that a
 	 * renamed responder still matches. */
-	rc = OCSP_basic_sign_ctx(bs, signer, m, certs, OCSP_RESPID_KEY) == 1 ?
-	    0 : GMPKI_ERR_CRYPTO;
-	ERR_clear_error();
-	EVP_MD_CTX_free(m);
-	return rc;
+	return ctx_done(m,
+	    OCSP_basic_sign_ctx(bs, signer, m, certs, OCSP_RESPID_KEY) == 1,
+	    GMPKI_ERR_CRYPTO);
 }
 
 /*
@@ -400,30 +406,39 @@ out:
 	return rc;
 }
 
-int
-gmpki_sm2_verify_cert(X509 *cert, EVP_PKEY *pub, const char *id)
+/*
+ * Checks the signature of obj, a parsed object of type it, over its DER:
+ * for a parsed certificate, request or CRL that is the original bytes
+ * (cached), for an OCSP response its encoding.
+ */
+static int
+verify_item(const ASN1_ITEM *it, const void *obj, EVP_PKEY *pub,
+    const char *id, int allow_more, int inner_alg)
 {
 	unsigned char *der = NULL;
 	int len, rc;
 
-	if (cert == NULL || pub == NULL)
-		return GMPKI_ERR_ARG;
-	/* i2d of a parsed certificate gives its original bytes (cached). */
-	if ((len = i2d_X509(cert, &der)) <= 0) {
+	if ((len = ASN1_item_i2d((const ASN1_VALUE *)obj, &der, it)) <= 0) {
 		ERR_clear_error();
 		return GMPKI_ERR_DECODE;
 	}
-	rc = verify_signed_der(der, len, pub, id, 0, 1);
+	rc = verify_signed_der(der, len, pub, id, allow_more, inner_alg);
 	OPENSSL_free(der);
 	return rc;
 }
 
 int
+gmpki_sm2_verify_cert(X509 *cert, EVP_PKEY *pub, const char *id)
+{
+	if (cert == NULL || pub == NULL)
+		return GMPKI_ERR_ARG;
+	return verify_item(ASN1_ITEM_rptr(X509), cert, pub, id, 0, 1);
+}
+
+int
 gmpki_sm2_verify_req(X509_REQ *req, const char *id)
 {
-	unsigned char *der = NULL;
 	EVP_PKEY *pub;
-	int len, rc;
 
 	if (req == NULL)
 		return GMPKI_ERR_ARG;
@@ -433,49 +448,25 @@ gmpki_sm2_verify_req(X509_REQ *req, const char *id)
 	}
 	if (!gmpki_sm2_is_sm2(pub))
 		return GMPKI_ERR_KEY_NOT_SM2;
-	if ((len = i2d_X509_REQ(req, &der)) <= 0) {
-		ERR_clear_error();
-		return GMPKI_ERR_DECODE;
-	}
-	rc = verify_signed_der(der, len, pub, id, 0, 0);
-	OPENSSL_free(der);
-	return rc;
+	return verify_item(ASN1_ITEM_rptr(X509_REQ), req, pub, id, 0, 0);
 }
 
 int
 gmpki_sm2_verify_crl(X509_CRL *crl, EVP_PKEY *pub, const char *id)
 {
-	unsigned char *der = NULL;
-	int len, rc;
-
 	if (crl == NULL || pub == NULL)
 		return GMPKI_ERR_ARG;
-	if ((len = i2d_X509_CRL(crl, &der)) <= 0) {
-		ERR_clear_error();
-		return GMPKI_ERR_DECODE;
-	}
-	rc = verify_signed_der(der, len, pub, id, 0, 1);
-	OPENSSL_free(der);
-	return rc;
+	return verify_item(ASN1_ITEM_rptr(X509_CRL), crl, pub, id, 0, 1);
 }
 
 int
 gmpki_sm2_verify_ocsp(OCSP_BASICRESP *bs, EVP_PKEY *pub, const char *id)
 {
-	unsigned char *der = NULL;
-	int len, rc;
-
 	if (bs == NULL || pub == NULL)
 		return GMPKI_ERR_ARG;
 	/* BasicOCSPResponse (RFC 6960 §4.2.1) = SEQUENCE { tbsResponseData,
 	 * signatureAlgorithm, signature, certs [0] OPTIONAL }. */
-	if ((len = i2d_OCSP_BASICRESP(bs, &der)) <= 0) {
-		ERR_clear_error();
-		return GMPKI_ERR_DECODE;
-	}
-	rc = verify_signed_der(der, len, pub, id, 1, 0);
-	OPENSSL_free(der);
-	return rc;
+	return verify_item(ASN1_ITEM_rptr(OCSP_BASICRESP), bs, pub, id, 1, 0);
 }
 
 int
