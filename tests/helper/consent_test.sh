@@ -22,15 +22,8 @@
 . "$(dirname "$0")/../lib.sh"
 
 : "${CERTHELPER:?set CERTHELPER to the certhelper binary}"
-: "${CERTSVC:?set CERTSVC to the certsvc binary}"
-: "${BUILD_DIR:?set BUILD_DIR to the build folder}"
-H=$CERTHELPER
-S=$CERTSVC
-for tool in curl sqlite3 openssl python3; do
-	command -v "$tool" >/dev/null || { echo "consent_test: $tool is missing" >&2; exit 1; }
-done
-
 . "$(dirname "$0")/svc_fixture.bash"
+need consent_test curl sqlite3 openssl python3
 
 VERIFY=${CERTAUTH_VERIFY:-$BUILD_DIR/rp/certauth-verify}
 [ -x "$VERIFY" ] || { echo "consent_test: $VERIFY is missing" >&2; exit 1; }

@@ -23,116 +23,12 @@
 . "$(dirname "$0")/../lib.sh"
 
 : "${CERTHELPER:?set CERTHELPER to the certhelper binary}"
-: "${CERTSVC:?set CERTSVC to the certsvc binary}"
-: "${BUILD_DIR:?set BUILD_DIR to the build folder}"
-H=$CERTHELPER
-S=$CERTSVC
-for tool in curl sqlite3 openssl; do
-	command -v "$tool" >/dev/null || { echo "daemon_cli: $tool is missing" >&2; exit 1; }
-done
+. "$(dirname "$0")/svc_fixture.bash"
+need daemon_cli curl sqlite3 openssl
+# the daemon the install case below starts in a HOME of its own
+HELPER_RUNS+=("$T/h2/run/certhelper")
 
-# The helper's world: keystore and configuration under $W (so expect_fail
-# notices any change there), the log and the socket outside it.
-export HOME=$W/home
-export XDG_CONFIG_HOME=$HOME/.config
-export XDG_DATA_HOME=$HOME/.local/share
-export XDG_STATE_HOME=$T/state
-export XDG_RUNTIME_DIR=$T/run
-export CERTHELPER_NO_SYSTEMD=1
-unset DBUS_SESSION_BUS_ADDRESS http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
-export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
-mkdir -p "$HOME" "$XDG_STATE_HOME" "$T/san"
-# In the sanitizer build, reports of the detached daemons would go to
-# /dev/null: they go to files instead, and the end of the test looks.
-# (The services run without these options: their reports are not ours.)
-export ASAN_OPTIONS="log_path=$T/san/asan:detect_leaks=1"
-export UBSAN_OPTIONS="log_path=$T/san/ubsan:print_stacktrace=1"
-mkdir -m 700 "$XDG_RUNTIME_DIR"
-KS=$XDG_DATA_HOME/certhelper/keystore
-CONF=$XDG_CONFIG_HOME/certhelper/certhelper.conf
-RUN=$XDG_RUNTIME_DIR/certhelper
-LOG=$XDG_STATE_HOME/certhelper/certhelper.log
-
-SVC_PIDS=()
-cleanup() {
-	local p
-	# our daemons, by the pid in their lock files
-	for lock in "$RUN/certhelper.lock" "$T"/h2/run/certhelper/certhelper.lock; do
-		if [ -f "$lock" ] && p=$(cat "$lock" 2>/dev/null) && [ -n "$p" ]; then
-			kill "$p" 2>/dev/null || true
-		fi
-	done
-	for p in "${SVC_PIDS[@]}"; do
-		kill "$p" 2>/dev/null || true
-		wait "$p" 2>/dev/null || true
-	done
-	rm -rf "$T"
-}
-trap cleanup EXIT
-
-# svc_start NAME: init, demo, serve on a free port; sets URL_NAME, DB_NAME.
-svc_start() {
-	local name=$1 data=$T/$1 url i
-	env -u ASAN_OPTIONS -u UBSAN_OPTIONS "$S" init --data "$data" --name "$name CA" >"$T/$name.init" 2>&1 ||
-		{ cat "$T/$name.init" >&2; echo "certsvc init $name failed" >&2; exit 1; }
-	sed -i 's/^pbkdf2_iter *=.*/pbkdf2_iter = 1000/' "$data/certsvc.conf"
-	env -u ASAN_OPTIONS -u UBSAN_OPTIONS "$S" demo --data "$data" >"$T/$name.demo" 2>&1 ||
-		{ cat "$T/$name.demo" >&2; exit 1; }
-	env -u ASAN_OPTIONS -u UBSAN_OPTIONS "$S" serve --data "$data" --listen 127.0.0.1:0 >"$T/$name.out" 2>"$T/$name.err" &
-	SVC_PIDS+=($!)
-	url=
-	for i in $(seq 100); do
-		url=$(sed -n 's/^certsvc: listening on \(http:[^ ]*\)$/\1/p' "$T/$name.out" 2>/dev/null || true)
-		[ -n "$url" ] && break
-		sleep 0.1
-	done
-	[ -n "$url" ] || { cat "$T/$name.err" >&2; echo "certsvc $name did not listen" >&2; exit 1; }
-	printf -v "URL_$name" '%s' "$url"
-	printf -v "DB_$name" '%s' "$data/certsvc.db"
-	printf -v "ROOT_$name" '%s' "$data/ca/root.pem"
-}
-
-# sm3_of PEM: the SM3 fingerprint of a certificate, by openssl.
-sm3_of() {
-	openssl x509 -in "$1" -outform DER | openssl dgst -sm3 -r | cut -d' ' -f1
-}
-
-# ticket URL DB USER PASS PURPOSE: logs in as a browser would (the
-# captcha's answer read from the service's database, the only way: there
-# is no bypass) and asks for a ticket with 下载证书; prints the ticket.
-form_field() {
-	sed -n "s/.*name=\"$1\" value=\"\([^\"]*\)\".*/\1/p" "$2" | head -1
-}
-ticket() {
-	local url=$1 db=$2 user=$3 pass=$4 purpose=$5 jar page cid ans code
-	jar=$(mktemp "$T/jar.XXXXXX")
-	page=$(mktemp "$T/page.XXXXXX")
-	code=$(curl -sS -c "$jar" -b "$jar" -o "$page" -w '%{http_code}' "$url/$purpose")
-	if [ "$code" = 404 ]; then
-		# A tree without the service's pages: the ticket the page
-		# would make, by svc_ticket_create (tests/helper/ticket_test.c).
-		env -u ASAN_OPTIONS -u UBSAN_OPTIONS \
-			"$BUILD_DIR/helper/helper_ticket_test" "$db" "$user" "$purpose"
-		return
-	fi
-	cid=$(form_field cid "$page")
-	ans=$(sqlite3 -readonly "$db" "SELECT answer FROM captchas WHERE id = '$cid'")
-	curl -fsS -c "$jar" -b "$jar" -o /dev/null \
-		--data-urlencode "csrf=$(form_field csrf "$page")" \
-		--data-urlencode "purpose=$purpose" \
-		--data-urlencode "page=/$purpose" \
-		--data-urlencode "cid=$cid" \
-		--data-urlencode "cts=$(form_field cts "$page")" \
-		--data-urlencode "username=$user" \
-		--data-urlencode "password=$pass" \
-		--data-urlencode "captcha=$ans" "$url/login"
-	curl -fsS -c "$jar" -b "$jar" -o "$page" "$url/apply/cert"
-	curl -fsS -c "$jar" -b "$jar" -o "$page" \
-		--data-urlencode "csrf=$(form_field csrf "$page")" "$url/apply/ticket"
-	form_field ticket "$page"
-}
-
-# id_of_list USER: the ID of USER's valid certificate in `certhelper list`.
+# id_in_list USER: the ID of USER's valid certificate in `certhelper list`.
 id_in_list() {
 	"$H" list | awk -v u="$1" '$2 == u && $NF != "损坏" { print $1 }' | head -1
 }

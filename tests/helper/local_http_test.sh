@@ -29,15 +29,8 @@
 . "$(dirname "$0")/../lib.sh"
 
 : "${CERTHELPER:?set CERTHELPER to the certhelper binary}"
-: "${CERTSVC:?set CERTSVC to the certsvc binary}"
-: "${BUILD_DIR:?set BUILD_DIR to the build folder}"
-H=$CERTHELPER
-S=$CERTSVC
-for tool in curl sqlite3 openssl; do
-	command -v "$tool" >/dev/null || { echo "local_http_test: $tool is missing" >&2; exit 1; }
-done
-
 . "$(dirname "$0")/svc_fixture.bash"
+need local_http_test curl sqlite3 openssl
 
 svc_start one
 svc_start two

@@ -1,9 +1,28 @@
-# svc_fixture.bash - shared by the helper's loopback tests (local_http_test.sh,
-# consent_test.sh): an isolated HOME and XDG dirs, real certsvc instances
-# (svc_start), honest tickets, a free port, and the req/body/header helpers.
-# Sourced after tests/lib.sh with H and S set; not a test itself (ctest runs
-# tests/helper/*.sh only).
+# svc_fixture.bash - shared by the helper's tests against real services
+# (daemon_cli.sh, local_http_test.sh, consent_test.sh; tests/rp/
+# revocation_fetch.sh too): an isolated HOME and XDG dirs, real certsvc
+# instances (svc_start), honest tickets, a free port, the req/body/header
+# helpers, and a cleanup that stops every daemon and service started.
+# Sourced after tests/lib.sh; not a test itself (ctest runs
+# tests/helper/*.sh only).  Sets S (the certsvc binary) and H (certhelper,
+# when CERTHELPER is set); needs CERTSVC and BUILD_DIR.
 
+: "${CERTSVC:?set CERTSVC to the certsvc binary}"
+: "${BUILD_DIR:?set BUILD_DIR to the build folder}"
+S=$CERTSVC
+H=${CERTHELPER:-}
+
+# need NAME TOOL...: the test NAME stops when a TOOL is not installed.
+need() {
+	local name=$1 tool
+	shift
+	for tool in "$@"; do
+		command -v "$tool" >/dev/null || { echo "$name: $tool is missing" >&2; exit 1; }
+	done
+}
+
+# The helper's world: keystore and configuration under $W (so expect_fail
+# notices any change there), the log and the socket outside it.
 export HOME=$W/home
 export XDG_CONFIG_HOME=$HOME/.config
 export XDG_DATA_HOME=$HOME/.local/share
@@ -13,6 +32,9 @@ export CERTHELPER_NO_SYSTEMD=1
 unset DBUS_SESSION_BUS_ADDRESS http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
 export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
 mkdir -p "$HOME" "$XDG_STATE_HOME" "$T/san"
+# In the sanitizer build, reports of the detached daemons would go to
+# /dev/null: they go to files instead, for the test to look at.  (The
+# services run without these options: their reports are not ours.)
 export ASAN_OPTIONS="log_path=$T/san/asan:detect_leaks=1"
 export UBSAN_OPTIONS="log_path=$T/san/ubsan:print_stacktrace=1"
 mkdir -m 700 "$XDG_RUNTIME_DIR"
@@ -21,12 +43,17 @@ CONF=$XDG_CONFIG_HOME/certhelper/certhelper.conf
 RUN=$XDG_RUNTIME_DIR/certhelper
 LOG=$XDG_STATE_HOME/certhelper/certhelper.log
 
+# Processes to stop on exit: services by pid (SVC_PIDS), helper daemons by
+# the pid in the lock file of each runtime folder (HELPER_RUNS).
 SVC_PIDS=()
+HELPER_RUNS=("$RUN")
 cleanup() {
-	local p
-	if [ -f "$RUN/certhelper.lock" ] && p=$(cat "$RUN/certhelper.lock" 2>/dev/null) && [ -n "$p" ]; then
-		kill "$p" 2>/dev/null || true
-	fi
+	local p r
+	for r in "${HELPER_RUNS[@]}"; do
+		if [ -f "$r/certhelper.lock" ] && p=$(cat "$r/certhelper.lock" 2>/dev/null) && [ -n "$p" ]; then
+			kill "$p" 2>/dev/null || true
+		fi
+	done
 	for p in "${SVC_PIDS[@]}"; do
 		kill "$p" 2>/dev/null || true
 		wait "$p" 2>/dev/null || true
@@ -61,6 +88,7 @@ svc_start() {
 	printf -v "ROOT_$name" '%s' "$data/ca/root.pem"
 }
 
+# sm3_of PEM: the SM3 fingerprint of a certificate, by openssl.
 sm3_of() {
 	openssl x509 -in "$1" -outform DER | openssl dgst -sm3 -r | cut -d' ' -f1
 }
@@ -69,14 +97,17 @@ form_field() {
 	sed -n "s/.*name=\"$1\" value=\"\([^\"]*\)\".*/\1/p" "$2" | head -1
 }
 
-# ticket URL DB USER PASS PURPOSE: logs in as a browser would (captcha
-# answer from the service's database) and asks for a ticket; prints it.
+# ticket URL DB USER PASS PURPOSE: logs in as a browser would (the
+# captcha's answer read from the service's database, the only way: there
+# is no bypass) and asks for a ticket with 下载证书; prints the ticket.
 ticket() {
 	local url=$1 db=$2 user=$3 pass=$4 purpose=$5 jar page cid ans code
 	jar=$(mktemp "$T/jar.XXXXXX")
 	page=$(mktemp "$T/page.XXXXXX")
 	code=$(curl -sS -c "$jar" -b "$jar" -o "$page" -w '%{http_code}' "$url/$purpose")
 	if [ "$code" = 404 ]; then
+		# A tree without the service's pages: the ticket the page
+		# would make, by svc_ticket_create (tests/helper/ticket_test.c).
 		env -u ASAN_OPTIONS -u UBSAN_OPTIONS \
 			"$BUILD_DIR/helper/helper_ticket_test" "$db" "$user" "$purpose"
 		return
