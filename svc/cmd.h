@@ -43,7 +43,7 @@ int cmd_audit_main(int argc, char **argv);    /* cmd_audit.c   */
 int cmd_demo_main(int argc, char **argv);     /* cmd_demo.c    */
 
 /*
- * What the admin commands share (cmd_audit.c): DATA opened, the operator
+ * What the admin commands share (cmd_common.c): DATA opened, the operator
  * named in the audit log, messages "certsvc: CMD: 中文 (English)" and
  * their exit codes, passwords read from a file, stored text printed
  * safely.
