@@ -19,8 +19,42 @@
 #define CMD_FAIL 1
 #define CMD_USAGE 2
 
+/* cmd_getopt's answer after printing --help: the command exits 0. */
+#define CMD_HELP (-1)
+
 int cmd_init_main(int argc, char **argv);   /* cmd_init.c  */
 int cmd_serve_main(int argc, char **argv);  /* cmd_serve.c */
+
+/* One option of a subcommand: --NAME, and -LETTER for admin commands. */
+struct cmd_opt {
+	const char *name;
+	int letter;		/* also what getopt_long returns for it */
+	int has_arg;		/* 1: --NAME ARG; 0: a flag */
+	const char **value;	/* gets the argument ("" for a flag) */
+	/* NULL, or checks the argument as it is read: CMD_OK or the exit
+	 * code, after printing. */
+	int (*check)(const char *cmd, const char *arg);
+};
+
+/* cmd_getopt's flags. */
+#define CMD_OPT_OPERANDS 1	/* operands are the caller's (from optind) */
+#define CMD_OPT_PLAIN 2		/* init, serve: long options and -h only,
+				 * getopt's own messages, usage on stderr;
+				 * operands the caller's */
+
+/*
+ * Parses argv (argv[0] the subcommand) by opts, a table ending with a
+ * NULL name, plus --help (-h), which prints usage on stdout and gives
+ * CMD_HELP.  Admin commands (no CMD_OPT_PLAIN) stop at the first operand,
+ * take -LETTER too, and refuse with admin messages an unknown option, one
+ * without its argument, an option whose letter is not in accept (NULL:
+ * all), and, without CMD_OPT_OPERANDS, any operand.  CMD_OK, CMD_HELP or
+ * the exit code.
+ */
+int cmd_getopt(const char *cmd, const char *usage, int argc, char **argv,
+    const struct cmd_opt *opts, const char *accept, unsigned flags);
+/* The exit status for cmd_getopt's answer: CMD_HELP is success. */
+int cmd_status(int ret);
 
 /*
  * "HOST:PORT" or "[V6]:PORT" into addr and *port; port 0 only when
@@ -73,8 +107,20 @@ void admin_message(const char *cmd, const char *zh, const char *en,
 /* The message and a pointer to --help; returns CMD_USAGE. */
 int admin_usage_error(const char *cmd, const char *zh, const char *en,
     const char *arg);
-/* getopt_long's '?' as a usage error naming the option. */
-int admin_bad_option(const char *cmd, int argc, char **argv);
+
+/* A subcommand of an admin command; cmd is "GROUP NAME" ("rp add"). */
+struct admin_sub {
+	const char *name;
+	int (*fn)(const char *cmd, int argc, char **argv);
+};
+/*
+ * certsvc GROUP SUB ...: runs the sub of subs (ending with a NULL name)
+ * that argv[1] names with argv + 1; usage for no subcommand (stderr,
+ * exit 2), --help or -h (stdout, exit 0) or an unknown one (stderr,
+ * exit 2).
+ */
+int admin_dispatch(const char *group, const char *usage,
+    const struct admin_sub *subs, int argc, char **argv);
 /* The audit row of an admin action (svc_audit_append_tx), inside the
  * command's write transaction; 0 or an error code. */
 int admin_audit(struct admin *a, const char *action, const char *object,

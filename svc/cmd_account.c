@@ -3,7 +3,6 @@
  * enterprise account at a time.  Every change is one transaction and one
  * audit row (actor "admin[:LOGIN]", cmd_audit.c).
  */
-#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,76 +44,35 @@ struct account_opts {
 	const char *data, *username, *uscc, *org, *region, *pwfile;
 };
 
-/* Parses the options sub (a subcommand) accepts; CMD_OK or exit code. */
+/* Parses the options a subcommand accepts; CMD_OK, CMD_HELP or exit code. */
 static int
 account_getopt(const char *cmd, int argc, char **argv, const char *accept,
     struct account_opts *o)
 {
-	static const struct option opts[] = {
-		{ "data", required_argument, NULL, 'd' },
-		{ "username", required_argument, NULL, 'u' },
-		{ "uscc", required_argument, NULL, 'c' },
-		{ "org", required_argument, NULL, 'o' },
-		{ "region", required_argument, NULL, 'r' },
-		{ "password-file", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	const struct cmd_opt opts[] = {
+		{ "data", 'd', 1, &o->data, NULL },
+		{ "username", 'u', 1, &o->username, NULL },
+		{ "uscc", 'c', 1, &o->uscc, NULL },
+		{ "org", 'o', 1, &o->org, NULL },
+		{ "region", 'r', 1, &o->region, NULL },
+		{ "password-file", 'p', 1, &o->pwfile, NULL },
+		{ NULL, 0, 0, NULL, NULL },
 	};
-	int c;
+	int ret;
 
 	memset(o, 0, sizeof(*o));
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+d:u:c:o:r:p:h", opts, NULL)) !=
-	    -1) {
-		if (c == 'h') {
-			fputs(account_usage, stdout);
-			return -1;
-		}
-		if (c == '?' || strchr(accept, c) == NULL)
-			return admin_bad_option(cmd, argc, argv);
-		switch (c) {
-		case 'd':
-			o->data = optarg;
-			break;
-		case 'u':
-			o->username = optarg;
-			break;
-		case 'c':
-			o->uscc = optarg;
-			break;
-		case 'o':
-			o->org = optarg;
-			break;
-		case 'r':
-			o->region = optarg;
-			break;
-		case 'p':
-			o->pwfile = optarg;
-			break;
-		}
-	}
-	if (optind != argc)
-		return admin_usage_error(cmd, "多余的参数", "unexpected argument",
-		    argv[optind]);
+	if ((ret = cmd_getopt(cmd, account_usage, argc, argv, opts, accept,
+	    0)) != CMD_OK)
+		return ret;
 	if (o->username == NULL)
 		return admin_usage_error(cmd, "缺少 --username",
 		    "missing --username", NULL);
 	return CMD_OK;
 }
 
-/* --help gives -1 from account_getopt: exit 0. */
-#define ACCOUNT_GETOPT(cmd, argc, argv, accept, o)                            \
-	do {                                                                   \
-		int r_ = account_getopt(cmd, argc, argv, accept, o);           \
-		if (r_ != CMD_OK)                                            \
-			return r_ < 0 ? CMD_OK : r_;                         \
-	} while (0)
-
 static int
-account_add(int argc, char **argv)
+account_add(const char *cmd, int argc, char **argv)
 {
-	const char *cmd = "account add";
 	struct account_opts o;
 	struct svc_enterprise e;
 	struct admin a;
@@ -124,7 +82,8 @@ account_add(int argc, char **argv)
 	size_t pos = 0;
 	int rc, ret, new_ent = 0;
 
-	ACCOUNT_GETOPT(cmd, argc, argv, "ducorp", &o);
+	if ((ret = account_getopt(cmd, argc, argv, "ducorp", &o)) != CMD_OK)
+		return cmd_status(ret);
 	if (o.uscc == NULL || o.org == NULL || o.pwfile == NULL)
 		return admin_usage_error(cmd, "需要 --uscc、--org 和 "
 		    "--password-file", "--uscc, --org and --password-file are "
@@ -223,13 +182,15 @@ out:
 	return ret;
 }
 
-/* lock, unlock and passwd: find the account, change it, audit. */
+/* lock, unlock and passwd (argv[0]): find the account, change it, audit. */
 enum account_change { ACCOUNT_LOCK, ACCOUNT_UNLOCK, ACCOUNT_PASSWD };
 
 static int
-account_change(int argc, char **argv, const char *cmd,
-    enum account_change what)
+account_change(const char *cmd, int argc, char **argv)
 {
+	enum account_change what = strcmp(argv[0], "lock") == 0 ?
+	    ACCOUNT_LOCK : strcmp(argv[0], "unlock") == 0 ? ACCOUNT_UNLOCK :
+	    ACCOUNT_PASSWD;
 	static const char *const actions[] = { "account_lock",
 	    "account_unlock", "account_passwd" };
 	static const char *const done_zh[] = { "已锁定", "已解锁", "口令已重设" };
@@ -241,8 +202,9 @@ account_change(int argc, char **argv, const char *cmd,
 	char pwhash[SVC_PWHASH_MAX], *pw = NULL;
 	int rc, ret;
 
-	ACCOUNT_GETOPT(cmd, argc, argv, what == ACCOUNT_PASSWD ? "dup" : "du",
-	    &o);
+	if ((ret = account_getopt(cmd, argc, argv, what == ACCOUNT_PASSWD ?
+	    "dup" : "du", &o)) != CMD_OK)
+		return cmd_status(ret);
 	memset(pwhash, 0, sizeof(pwhash));
 	if (what == ACCOUNT_PASSWD && (ret = admin_password_read(cmd, o.pwfile,
 	    &pw)) != CMD_OK)
@@ -331,9 +293,8 @@ account_cert_row(void *arg, const struct svc_cert *c)
 }
 
 static int
-account_show(int argc, char **argv)
+account_show(const char *cmd, int argc, char **argv)
 {
-	const char *cmd = "account show";
 	struct account_opts o;
 	struct svc_account acc;
 	struct svc_enterprise e;
@@ -342,7 +303,8 @@ account_show(int argc, char **argv)
 	char t[40];
 	int rc, ret, count = 0;
 
-	ACCOUNT_GETOPT(cmd, argc, argv, "du", &o);
+	if ((ret = account_getopt(cmd, argc, argv, "du", &o)) != CMD_OK)
+		return cmd_status(ret);
 	if ((ret = admin_open(&a, cmd, o.data)) != CMD_OK)
 		return ret;
 	if ((rc = svc_account_find(a.db, o.username, &acc)) != 0) {
@@ -383,30 +345,14 @@ out:
 int
 cmd_account_main(int argc, char **argv)
 {
-	if (argc < 2) {
-		fputs(account_usage, stderr);
-		return CMD_USAGE;
-	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		fputs(account_usage, stdout);
-		return CMD_OK;
-	}
-	if (strcmp(argv[1], "add") == 0)
-		return account_add(argc - 1, argv + 1);
-	if (strcmp(argv[1], "lock") == 0)
-		return account_change(argc - 1, argv + 1, "account lock",
-		    ACCOUNT_LOCK);
-	if (strcmp(argv[1], "unlock") == 0)
-		return account_change(argc - 1, argv + 1, "account unlock",
-		    ACCOUNT_UNLOCK);
-	if (strcmp(argv[1], "passwd") == 0)
-		return account_change(argc - 1, argv + 1, "account passwd",
-		    ACCOUNT_PASSWD);
-	if (strcmp(argv[1], "show") == 0)
-		return account_show(argc - 1, argv + 1);
-	fprintf(stderr, "certsvc: account: 未知子命令 (unknown subcommand): ");
-	admin_print(stderr, argv[1]);
-	fputc('\n', stderr);
-	fputs(account_usage, stderr);
-	return CMD_USAGE;
+	static const struct admin_sub subs[] = {
+		{ "add", account_add },
+		{ "lock", account_change },
+		{ "unlock", account_change },
+		{ "passwd", account_change },
+		{ "show", account_show },
+		{ NULL, NULL },
+	};
+
+	return admin_dispatch("account", account_usage, subs, argc, argv);
 }

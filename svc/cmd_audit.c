@@ -4,7 +4,6 @@
  * The audit log is chained with SM3 (store_audit.c): verify recomputes the
  * chain and names the first row that was edited, inserted or deleted.
  */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -66,52 +65,40 @@ audit_row_print(const struct svc_audit *row)
 	putchar('\n');
 }
 
+/* --last N, checked as it is read. */
 static int
-audit_show(int argc, char **argv)
+audit_last_check(const char *cmd, const char *arg)
 {
-	static const struct option opts[] = {
-		{ "data", required_argument, NULL, 'd' },
-		{ "last", required_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	char *end;
+	long last = strtol(arg, &end, 10);
+
+	if (*arg == '\0' || *end != '\0' || last < 1 || last > AUDIT_LAST_MAX)
+		return admin_usage_error(cmd, "--last 应为1到100000之间的整数",
+		    "--last must be an integer from 1 to 100000", arg);
+	return CMD_OK;
+}
+
+static int
+audit_show(const char *cmd, int argc, char **argv)
+{
+	const char *data = NULL, *last = NULL;
+	const struct cmd_opt opts[] = {
+		{ "data", 'd', 1, &data, NULL },
+		{ "last", 'n', 1, &last, audit_last_check },
+		{ NULL, 0, 0, NULL, NULL },
 	};
-	const char *cmd = "audit show", *data = NULL;
 	struct audit_ring ring;
 	struct admin a;
-	char *end;
-	long last = 20;
 	size_t i;
-	int c, rc, ret;
+	int rc, ret;
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+d:n:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			data = optarg;
-			break;
-		case 'n':
-			last = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || last < 1 ||
-			    last > AUDIT_LAST_MAX)
-				return admin_usage_error(cmd, "--last 应为1到"
-				    "100000之间的整数", "--last must be an "
-				    "integer from 1 to 100000", optarg);
-			break;
-		case 'h':
-			fputs(audit_usage, stdout);
-			return CMD_OK;
-		default:
-			return admin_bad_option(cmd, argc, argv);
-		}
-	}
-	if (optind != argc)
-		return admin_usage_error(cmd, "多余的参数", "unexpected argument",
-		    argv[optind]);
+	if ((ret = cmd_getopt(cmd, audit_usage, argc, argv, opts, NULL, 0)) !=
+	    CMD_OK)
+		return cmd_status(ret);
 	if ((ret = admin_open(&a, cmd, data)) != CMD_OK)
 		return ret;
 	memset(&ring, 0, sizeof(ring));
-	ring.cap = (size_t)last;
+	ring.cap = last != NULL ? (size_t)strtol(last, NULL, 10) : 20;
 	if ((ring.v = calloc(ring.cap, sizeof(*ring.v))) == NULL) {
 		admin_close(&a);
 		return admin_error(cmd, NULL, GMPKI_ERR_NOMEM);
@@ -132,38 +119,23 @@ audit_show(int argc, char **argv)
 }
 
 static int
-audit_verify(int argc, char **argv)
+audit_verify(const char *cmd, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "data", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	const char *data = NULL;
+	const struct cmd_opt opts[] = {
+		{ "data", 'd', 1, &data, NULL },
+		{ NULL, 0, 0, NULL, NULL },
 	};
-	const char *cmd = "audit verify", *data = NULL;
 	struct audit_ring ring;
 	struct svc_audit head;
 	struct admin a;
 	int64_t rows = 0, bad = 0;
 	char id[32];
-	int c, rc, ret;
+	int rc, ret;
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+d:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			data = optarg;
-			break;
-		case 'h':
-			fputs(audit_usage, stdout);
-			return CMD_OK;
-		default:
-			return admin_bad_option(cmd, argc, argv);
-		}
-	}
-	if (optind != argc)
-		return admin_usage_error(cmd, "多余的参数", "unexpected argument",
-		    argv[optind]);
+	if ((ret = cmd_getopt(cmd, audit_usage, argc, argv, opts, NULL, 0)) !=
+	    CMD_OK)
+		return cmd_status(ret);
 	if ((ret = admin_open(&a, cmd, data)) != CMD_OK)
 		return ret;
 	rc = svc_audit_verify(a.db, &rows, &bad);
@@ -197,21 +169,11 @@ audit_verify(int argc, char **argv)
 int
 cmd_audit_main(int argc, char **argv)
 {
-	if (argc < 2) {
-		fputs(audit_usage, stderr);
-		return CMD_USAGE;
-	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		fputs(audit_usage, stdout);
-		return CMD_OK;
-	}
-	if (strcmp(argv[1], "show") == 0)
-		return audit_show(argc - 1, argv + 1);
-	if (strcmp(argv[1], "verify") == 0)
-		return audit_verify(argc - 1, argv + 1);
-	fprintf(stderr, "certsvc: audit: 未知子命令 (unknown subcommand): ");
-	admin_print(stderr, argv[1]);
-	fputc('\n', stderr);
-	fputs(audit_usage, stderr);
-	return CMD_USAGE;
+	static const struct admin_sub subs[] = {
+		{ "show", audit_show },
+		{ "verify", audit_verify },
+		{ NULL, NULL },
+	};
+
+	return admin_dispatch("audit", audit_usage, subs, argc, argv);
 }

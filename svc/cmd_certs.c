@@ -6,7 +6,6 @@
  * whoever revokes; the CRL is signed by the signer process, which this
  * command starts for the purpose (certs_app_start).
  */
-#include <getopt.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -52,66 +51,24 @@ struct certs_opts {
 	const char *data, *username, *status, *serial, *reason, *passfile;
 };
 
+/* Parses the options a subcommand accepts; CMD_OK, CMD_HELP or exit code. */
 static int
 certs_getopt(const char *cmd, int argc, char **argv, const char *accept,
     struct certs_opts *o)
 {
-	static const struct option opts[] = {
-		{ "data", required_argument, NULL, 'd' },
-		{ "username", required_argument, NULL, 'u' },
-		{ "status", required_argument, NULL, 's' },
-		{ "serial", required_argument, NULL, 'n' },
-		{ "reason", required_argument, NULL, 'r' },
-		{ "ca-pass-file", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	const struct cmd_opt opts[] = {
+		{ "data", 'd', 1, &o->data, NULL },
+		{ "username", 'u', 1, &o->username, NULL },
+		{ "status", 's', 1, &o->status, NULL },
+		{ "serial", 'n', 1, &o->serial, NULL },
+		{ "reason", 'r', 1, &o->reason, NULL },
+		{ "ca-pass-file", 'p', 1, &o->passfile, NULL },
+		{ NULL, 0, 0, NULL, NULL },
 	};
-	int c;
 
 	memset(o, 0, sizeof(*o));
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+d:u:s:n:r:p:h", opts, NULL)) !=
-	    -1) {
-		if (c == 'h') {
-			fputs(certs_usage, stdout);
-			return -1;
-		}
-		if (c == '?' || strchr(accept, c) == NULL)
-			return admin_bad_option(cmd, argc, argv);
-		switch (c) {
-		case 'd':
-			o->data = optarg;
-			break;
-		case 'u':
-			o->username = optarg;
-			break;
-		case 's':
-			o->status = optarg;
-			break;
-		case 'n':
-			o->serial = optarg;
-			break;
-		case 'r':
-			o->reason = optarg;
-			break;
-		case 'p':
-			o->passfile = optarg;
-			break;
-		}
-	}
-	if (optind != argc)
-		return admin_usage_error(cmd, "多余的参数", "unexpected argument",
-		    argv[optind]);
-	return CMD_OK;
+	return cmd_getopt(cmd, certs_usage, argc, argv, opts, accept, 0);
 }
-
-#define CERTS_GETOPT(cmd, argc, argv, accept, o)                              \
-	do {                                                                   \
-		int r_ = certs_getopt(cmd, argc, argv, accept, o);             \
-		if (r_ != CMD_OK)                                            \
-			return r_ < 0 ? CMD_OK : r_;                         \
-	} while (0)
 
 /* HEX (any case, leading zeros) to the stored form; 0 or exit code. */
 static int
@@ -163,16 +120,16 @@ certs_row(void *arg, const struct svc_cert *c)
 }
 
 static int
-certs_list(int argc, char **argv)
+certs_list(const char *cmd, int argc, char **argv)
 {
-	const char *cmd = "certs list";
 	struct certs_opts o;
 	struct certs_list l;
 	struct svc_account acc;
 	struct admin a;
 	int rc, ret;
 
-	CERTS_GETOPT(cmd, argc, argv, "dus", &o);
+	if ((ret = certs_getopt(cmd, argc, argv, "dus", &o)) != CMD_OK)
+		return cmd_status(ret);
 	memset(&l, 0, sizeof(l));
 	if (o.status != NULL) {
 		if (strcmp(o.status, "valid") == 0)
@@ -215,9 +172,8 @@ certs_field(const char *label, const char *value)
 }
 
 static int
-certs_show(int argc, char **argv)
+certs_show(const char *cmd, int argc, char **argv)
 {
-	const char *cmd = "certs show";
 	struct gmpki_cert_info info;
 	struct certs_opts o;
 	struct svc_cert c;
@@ -226,7 +182,8 @@ certs_show(int argc, char **argv)
 	char serial[SVC_SERIAL_MAX + 1], t[40];
 	int rc, ret;
 
-	CERTS_GETOPT(cmd, argc, argv, "dn", &o);
+	if ((ret = certs_getopt(cmd, argc, argv, "dn", &o)) != CMD_OK)
+		return cmd_status(ret);
 	if ((ret = certs_serial(cmd, o.serial, serial)) != CMD_OK)
 		return ret;
 	if ((ret = admin_open(&a, cmd, o.data)) != CMD_OK)
@@ -318,16 +275,16 @@ certs_app_stop(struct svc_app *app)
 }
 
 static int
-certs_revoke(int argc, char **argv)
+certs_revoke(const char *cmd, int argc, char **argv)
 {
-	const char *cmd = "certs revoke";
 	struct certs_opts o;
 	struct svc_app app;
 	struct admin a;
 	char serial[SVC_SERIAL_MAX + 1];
 	int reason = GMPKI_REASON_UNSPECIFIED, rc, ret;
 
-	CERTS_GETOPT(cmd, argc, argv, "dnrp", &o);
+	if ((ret = certs_getopt(cmd, argc, argv, "dnrp", &o)) != CMD_OK)
+		return cmd_status(ret);
 	if ((ret = certs_serial(cmd, o.serial, serial)) != CMD_OK)
 		return ret;
 	/* RFC 5280 §5.3.1: 7 is unused, removeFromCRL is for delta CRLs. */
@@ -361,23 +318,12 @@ out:
 int
 cmd_certs_main(int argc, char **argv)
 {
-	if (argc < 2) {
-		fputs(certs_usage, stderr);
-		return CMD_USAGE;
-	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		fputs(certs_usage, stdout);
-		return CMD_OK;
-	}
-	if (strcmp(argv[1], "list") == 0)
-		return certs_list(argc - 1, argv + 1);
-	if (strcmp(argv[1], "show") == 0)
-		return certs_show(argc - 1, argv + 1);
-	if (strcmp(argv[1], "revoke") == 0)
-		return certs_revoke(argc - 1, argv + 1);
-	fprintf(stderr, "certsvc: certs: 未知子命令 (unknown subcommand): ");
-	admin_print(stderr, argv[1]);
-	fputc('\n', stderr);
-	fputs(certs_usage, stderr);
-	return CMD_USAGE;
+	static const struct admin_sub subs[] = {
+		{ "list", certs_list },
+		{ "show", certs_show },
+		{ "revoke", certs_revoke },
+		{ NULL, NULL },
+	};
+
+	return admin_dispatch("certs", certs_usage, subs, argc, argv);
 }

@@ -104,7 +104,8 @@ admin_usage_error(const char *cmd, const char *zh, const char *en,
 	return CMD_USAGE;
 }
 
-int
+/* getopt_long's '?' as a usage error naming the option. */
+static int
 admin_bad_option(const char *cmd, int argc, char **argv)
 {
 	const char *opt = optind > 0 && optind <= argc ? argv[optind - 1] :
@@ -112,6 +113,95 @@ admin_bad_option(const char *cmd, int argc, char **argv)
 
 	return admin_usage_error(cmd, "选项无效或缺少参数",
 	    "unknown option or missing argument", opt);
+}
+
+#define CMD_OPTS_MAX 12		/* options of one subcommand, at most */
+
+int
+cmd_getopt(const char *cmd, const char *usage, int argc, char **argv,
+    const struct cmd_opt *opts, const char *accept, unsigned flags)
+{
+	struct option lo[CMD_OPTS_MAX + 2];
+	char letters[2 * CMD_OPTS_MAX + 3];
+	const struct cmd_opt *o;
+	size_t n, k = 0;
+	int c, ret, plain = (flags & CMD_OPT_PLAIN) != 0;
+
+	/* "+": an admin command's options end at its first operand. */
+	if (!plain)
+		letters[k++] = '+';
+	for (n = 0; opts[n].name != NULL && n < CMD_OPTS_MAX; n++) {
+		lo[n] = (struct option){ opts[n].name, opts[n].has_arg ?
+		    required_argument : no_argument, NULL, opts[n].letter };
+		if (!plain) {
+			letters[k++] = (char)opts[n].letter;
+			if (opts[n].has_arg)
+				letters[k++] = ':';
+		}
+	}
+	lo[n] = (struct option){ "help", no_argument, NULL, 'h' };
+	lo[n + 1] = (struct option){ NULL, 0, NULL, 0 };
+	letters[k++] = 'h';
+	letters[k] = '\0';
+	if (!plain)
+		opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, letters, lo, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(usage, stdout);
+			return CMD_HELP;
+		}
+		for (o = opts; o->name != NULL && o->letter != c; o++)
+			;
+		if (o->name == NULL || (accept != NULL &&
+		    strchr(accept, c) == NULL)) {
+			if (!plain)
+				return admin_bad_option(cmd, argc, argv);
+			fputs(usage, stderr);
+			return CMD_USAGE;
+		}
+		*o->value = o->has_arg ? optarg : "";
+		if (o->check != NULL && (ret = o->check(cmd, *o->value)) !=
+		    CMD_OK)
+			return ret;
+	}
+	if ((flags & (CMD_OPT_OPERANDS | CMD_OPT_PLAIN)) == 0 && optind != argc)
+		return admin_usage_error(cmd, "多余的参数", "unexpected argument",
+		    argv[optind]);
+	return CMD_OK;
+}
+
+int
+cmd_status(int ret)
+{
+	return ret == CMD_HELP ? CMD_OK : ret;
+}
+
+int
+admin_dispatch(const char *group, const char *usage,
+    const struct admin_sub *subs, int argc, char **argv)
+{
+	const struct admin_sub *sub;
+	char cmd[64];
+
+	if (argc < 2) {
+		fputs(usage, stderr);
+		return CMD_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		fputs(usage, stdout);
+		return CMD_OK;
+	}
+	for (sub = subs; sub->name != NULL; sub++)
+		if (strcmp(argv[1], sub->name) == 0) {
+			snprintf(cmd, sizeof(cmd), "%s %s", group, sub->name);
+			return sub->fn(cmd, argc - 1, argv + 1);
+		}
+	fprintf(stderr, "certsvc: %s: 未知子命令 (unknown subcommand): ", group);
+	admin_print(stderr, argv[1]);
+	fputc('\n', stderr);
+	fputs(usage, stderr);
+	return CMD_USAGE;
 }
 
 int

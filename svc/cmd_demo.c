@@ -10,7 +10,6 @@
  * reporting system (reportsys) listens on: 8450 (万峰), 8451 (同方) and
  * 8452 (福建省), with the login statement posted to /certauth/return.
  */
-#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -113,36 +112,21 @@ demo_load(struct admin *a, char pwhash[][SVC_PWHASH_MAX], int added[3])
 int
 cmd_demo_main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "data", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *cmd = "demo", *data = NULL;
+	const struct cmd_opt opts[] = {
+		{ "data", 'd', 1, &data, NULL },
+		{ NULL, 0, 0, NULL, NULL },
+	};
 	char pwhash[DEMO_N(demo_accounts)][SVC_PWHASH_MAX], detail[128];
 	const struct demo_enterprise *de;
 	struct admin a;
 	int added[3] = { 0, 0, 0 };
 	size_t i;
-	int c, rc, ret;
+	int rc, ret;
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+d:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			data = optarg;
-			break;
-		case 'h':
-			fputs(demo_usage, stdout);
-			return CMD_OK;
-		default:
-			return admin_bad_option(cmd, argc, argv);
-		}
-	}
-	if (optind != argc)
-		return admin_usage_error(cmd, "多余的参数", "unexpected argument",
-		    argv[optind]);
+	if ((ret = cmd_getopt(cmd, demo_usage, argc, argv, opts, NULL, 0)) !=
+	    CMD_OK)
+		return cmd_status(ret);
 	if ((ret = admin_open(&a, cmd, data)) != CMD_OK)
 		return ret;
 	memset(pwhash, 0, sizeof(pwhash));

@@ -569,33 +569,21 @@ import_digest(const unsigned char *buf, size_t len, char hex[65])
 int
 cmd_import_main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "data", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *cmd = "import", *data = NULL, *path;
+	const struct cmd_opt opts[] = {
+		{ "data", 'd', 1, &data, NULL },
+		{ NULL, 0, 0, NULL, NULL },
+	};
 	unsigned char *buf = NULL;
 	struct import im;
 	struct admin a;
 	size_t len = 0, accounts = 0, enterprises = 0;
 	char sm3[65], object[120];
-	int c, rc, ret;
+	int rc, ret;
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+d:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			data = optarg;
-			break;
-		case 'h':
-			fputs(import_usage, stdout);
-			return CMD_OK;
-		default:
-			return admin_bad_option(cmd, argc, argv);
-		}
-	}
+	if ((ret = cmd_getopt(cmd, import_usage, argc, argv, opts, NULL,
+	    CMD_OPT_OPERANDS)) != CMD_OK)
+		return cmd_status(ret);
 	if (optind != argc - 1)
 		return admin_usage_error(cmd, "应给出一个CSV文件",
 		    "give exactly one CSV file", NULL);

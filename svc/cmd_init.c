@@ -56,12 +56,8 @@ struct init_opts {
 	const char *listen;
 };
 
-static void
-init_usage(FILE *f)
-{
-	fprintf(f, "usage: certsvc init --data DIR [--name CA名称] "
-	    "[--public-url URL] [--listen ADDR:PORT]\n");
-}
+static const char init_usage[] = "usage: certsvc init --data DIR "
+    "[--name CA名称] [--public-url URL] [--listen ADDR:PORT]\n";
 
 static int
 rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *f)
@@ -244,37 +240,27 @@ init_db(const struct svc_config *c, const char *name)
 int
 cmd_init_main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "data", required_argument, NULL, 'd' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "public-url", required_argument, NULL, 'u' },
-		{ "listen", required_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	struct init_opts o = { NULL, NULL, NULL, NULL };
+	const struct cmd_opt opts[] = {
+		{ "data", 'd', 1, &o.data, NULL },
+		{ "name", 'n', 1, &o.name, NULL },
+		{ "public-url", 'u', 1, &o.public_url, NULL },
+		{ "listen", 'l', 1, &o.listen, NULL },
+		{ NULL, 0, 0, NULL, NULL },
 	};
 	struct gmpki_ca_init_params cp;
-	struct init_opts o;
 	struct svc_config c;
 	struct stat st;
 	char dir[PATH_MAX], crl[300], ocsp[300];
 	char addr[64];
 	const char *step = "", *what = "";
-	int ch, rc, port = 0, created = 0;
+	int rc, port = 0, created = 0;
 
-	memset(&o, 0, sizeof(o));
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'd': o.data = optarg; break;
-		case 'n': o.name = optarg; break;
-		case 'u': o.public_url = optarg; break;
-		case 'l': o.listen = optarg; break;
-		case 'h': init_usage(stdout); return CMD_OK;
-		default: init_usage(stderr); return CMD_USAGE;
-		}
-	}
+	if ((rc = cmd_getopt("init", init_usage, argc, argv, opts, NULL,
+	    CMD_OPT_PLAIN)) != CMD_OK)
+		return cmd_status(rc);
 	if (optind != argc || o.data == NULL || o.data[0] == '\0') {
-		init_usage(stderr);
+		fputs(init_usage, stderr);
 		return CMD_USAGE;
 	}
 	if (o.name == NULL)

@@ -9,7 +9,6 @@
  * origin (origin + "/" + path), so a statement is only ever posted back to
  * the system that asked for it.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,67 +171,30 @@ rp_text_ok(const char *s, size_t min, size_t max)
 #define RP_MAX(f) (sizeof(((struct svc_rp *)0)->f) - 1)
 
 static int
-rp_add(int argc, char **argv)
+rp_add(const char *cmd, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "data", required_argument, NULL, 'd' },
-		{ "id", required_argument, NULL, 'i' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "type", required_argument, NULL, 't' },
-		{ "vendor", required_argument, NULL, 'v' },
-		{ "province", required_argument, NULL, 'p' },
-		{ "origin", required_argument, NULL, 'o' },
-		{ "return-url", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *cmd = "rp add", *data = NULL, *id = NULL, *name = NULL;
-	const char *type = NULL, *vendor = NULL, *province = "", *origin = NULL;
+	const char *data = NULL, *id = NULL, *name = NULL, *type = NULL;
+	const char *vendor = NULL, *province = "", *origin = NULL;
 	const char *ret_url = NULL, *zh, *en;
+	const struct cmd_opt opts[] = {
+		{ "data", 'd', 1, &data, NULL },
+		{ "id", 'i', 1, &id, NULL },
+		{ "name", 'n', 1, &name, NULL },
+		{ "type", 't', 1, &type, NULL },
+		{ "vendor", 'v', 1, &vendor, NULL },
+		{ "province", 'p', 1, &province, NULL },
+		{ "origin", 'o', 1, &origin, NULL },
+		{ "return-url", 'r', 1, &ret_url, NULL },
+		{ NULL, 0, 0, NULL, NULL },
+	};
 	struct svc_rp rp;
 	struct admin a;
 	char detail[400];
-	int c, rc, ret;
+	int rc, ret;
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+d:i:n:t:v:p:o:r:h", opts,
-	    NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			data = optarg;
-			break;
-		case 'i':
-			id = optarg;
-			break;
-		case 'n':
-			name = optarg;
-			break;
-		case 't':
-			type = optarg;
-			break;
-		case 'v':
-			vendor = optarg;
-			break;
-		case 'p':
-			province = optarg;
-			break;
-		case 'o':
-			origin = optarg;
-			break;
-		case 'r':
-			ret_url = optarg;
-			break;
-		case 'h':
-			fputs(rp_usage, stdout);
-			return CMD_OK;
-		default:
-			return admin_bad_option(cmd, argc, argv);
-		}
-	}
-	if (optind != argc)
-		return admin_usage_error(cmd, "多余的参数", "unexpected argument",
-		    argv[optind]);
+	if ((ret = cmd_getopt(cmd, rp_usage, argc, argv, opts, NULL, 0)) !=
+	    CMD_OK)
+		return cmd_status(ret);
 	if (id == NULL || name == NULL || type == NULL || vendor == NULL ||
 	    origin == NULL || ret_url == NULL)
 		return admin_usage_error(cmd, "需要 --id、--name、--type、"
@@ -399,45 +361,27 @@ rp_list_table(const struct rp_rows *l)
 }
 
 static int
-rp_list(int argc, char **argv)
+rp_list(const char *cmd, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "data", required_argument, NULL, 'd' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	const char *data = NULL, *json = NULL;
+	const struct cmd_opt opts[] = {
+		{ "data", 'd', 1, &data, NULL },
+		{ "json", 'j', 0, &json, NULL },
+		{ NULL, 0, 0, NULL, NULL },
 	};
-	const char *cmd = "rp list", *data = NULL;
 	struct rp_rows l;
 	struct admin a;
-	int c, rc, ret, json = 0;
+	int rc, ret;
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+d:jh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			data = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		case 'h':
-			fputs(rp_usage, stdout);
-			return CMD_OK;
-		default:
-			return admin_bad_option(cmd, argc, argv);
-		}
-	}
-	if (optind != argc)
-		return admin_usage_error(cmd, "多余的参数", "unexpected argument",
-		    argv[optind]);
+	if ((ret = cmd_getopt(cmd, rp_usage, argc, argv, opts, NULL, 0)) !=
+	    CMD_OK)
+		return cmd_status(ret);
 	if ((ret = admin_open(&a, cmd, data)) != CMD_OK)
 		return ret;
 	memset(&l, 0, sizeof(l));
 	if ((rc = svc_rp_list(a.db, rp_collect, &l)) != 0)
 		ret = admin_error(cmd, NULL, rc);
-	else if (json) {
+	else if (json != NULL) {
 		if ((rc = rp_list_json(&l)) != 0)
 			ret = admin_error(cmd, NULL, rc);
 	} else
@@ -450,21 +394,11 @@ rp_list(int argc, char **argv)
 int
 cmd_rp_main(int argc, char **argv)
 {
-	if (argc < 2) {
-		fputs(rp_usage, stderr);
-		return CMD_USAGE;
-	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		fputs(rp_usage, stdout);
-		return CMD_OK;
-	}
-	if (strcmp(argv[1], "add") == 0)
-		return rp_add(argc - 1, argv + 1);
-	if (strcmp(argv[1], "list") == 0)
-		return rp_list(argc - 1, argv + 1);
-	fprintf(stderr, "certsvc: rp: 未知子命令 (unknown subcommand): ");
-	admin_print(stderr, argv[1]);
-	fputc('\n', stderr);
-	fputs(rp_usage, stderr);
-	return CMD_USAGE;
+	static const struct admin_sub subs[] = {
+		{ "add", rp_add },
+		{ "list", rp_list },
+		{ NULL, NULL },
+	};
+
+	return admin_dispatch("rp", rp_usage, subs, argc, argv);
 }

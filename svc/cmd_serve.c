@@ -96,12 +96,8 @@ cmd_listen_parse(const char *s, char *addr, size_t addrlen, int *port,
 	return 0;
 }
 
-static void
-serve_usage(FILE *f)
-{
-	fprintf(f, "usage: certsvc serve --data DIR [--listen ADDR:PORT] "
-	    "[--ca-pass-file FILE]\n");
-}
+static const char serve_usage[] = "usage: certsvc serve --data DIR "
+    "[--listen ADDR:PORT] [--ca-pass-file FILE]\n";
 
 /* A private key file that only its owner can read. */
 static int
@@ -308,35 +304,27 @@ housekeeping(void *arg)
 int
 cmd_serve_main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "data", required_argument, NULL, 'd' },
-		{ "listen", required_argument, NULL, 'l' },
-		{ "ca-pass-file", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	const char *data = NULL, *listen = NULL, *passfile = NULL, *what = "";
+	const struct cmd_opt opts[] = {
+		{ "data", 'd', 1, &data, NULL },
+		{ "listen", 'l', 1, &listen, NULL },
+		{ "ca-pass-file", 'p', 1, &passfile, NULL },
+		{ NULL, 0, 0, NULL, NULL },
 	};
 	struct serve *s = NULL;
 	struct svc_app *app;
 	struct svc_http_opts ho;
 	char err[256], addr[64], *hosts[MAX_HOSTS + 1], *pass = NULL;
-	const char *data = NULL, *listen = NULL, *passfile = NULL, *what = "";
 	size_t passlen = 0;
 	sigset_t set;
 	svc_db *db;
-	int ch, rc, port = 0, sig, i, status = CMD_FAIL, lock_ok = 0;
+	int rc, port = 0, sig, i, status = CMD_FAIL, lock_ok = 0;
 
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'd': data = optarg; break;
-		case 'l': listen = optarg; break;
-		case 'p': passfile = optarg; break;
-		case 'h': serve_usage(stdout); return CMD_OK;
-		default: serve_usage(stderr); return CMD_USAGE;
-		}
-	}
+	if ((rc = cmd_getopt("serve", serve_usage, argc, argv, opts, NULL,
+	    CMD_OPT_PLAIN)) != CMD_OK)
+		return cmd_status(rc);
 	if (optind != argc || data == NULL) {
-		serve_usage(stderr);
+		fputs(serve_usage, stderr);
 		return CMD_USAGE;
 	}
 	if (listen != NULL && cmd_listen_parse(listen, addr, sizeof(addr),
