@@ -4,8 +4,8 @@
  * every error each function documents.
  */
 #include "test.h"
+#include "fixture.h"
 
-#include <ftw.h>
 #include <stdint.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -16,65 +16,15 @@
 #include <openssl/x509v3.h>
 
 #define PASS "correct horse battery staple"
-#define USCC "91350100M000100Y43"
 #define ITER 1000	/* keep PBKDF2 cheap in tests */
 
 static char tmpdir[] = "/tmp/gmpki_ca_test.XXXXXX";
 
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void
-rm_rf(const char *path)
-{
-	nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/* A path under the test folder (static buffers, rotated). */
+/* A path under the test folder. */
 static const char *
 tpath(const char *rel)
 {
-	static char buf[8][512];
-	static int i;
-
-	i = (i + 1) % 8;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", tmpdir, rel);
-	return buf[i];
-}
-
-static int
-mode_of(const char *path)
-{
-	struct stat st;
-
-	if (stat(path, &st) != 0)
-		return -1;
-	return (int)(st.st_mode & 07777);
-}
-
-static int
-exists(const char *path)
-{
-	return access(path, F_OK) == 0;
-}
-
-static char *
-slurp(const char *path, size_t *len)
-{
-	unsigned char *buf = NULL;
-	size_t n = 0;
-
-	if (gmpki_file_read(path, 1 << 20, &buf, &n) != 0)
-		return NULL;
-	if (len != NULL)
-		*len = n;
-	return (char *)buf;
+	return fx_path(tmpdir, rel);
 }
 
 static int
@@ -87,7 +37,7 @@ static int
 copy_file(const char *from, const char *to, mode_t mode)
 {
 	size_t len;
-	char *s = slurp(from, &len);
+	char *s = fx_slurp(from, &len);
 	int rc;
 
 	if (s == NULL)
@@ -188,16 +138,16 @@ test_init_layout(void)
 	char *s;
 
 	CHECK_OK(init_ca("a", PASS));
-	CHECK(mode_of(tpath("a")) == 0700);
-	CHECK(mode_of(tpath("a/private")) == 0700);
-	CHECK(mode_of(tpath("a/private/root.key")) == 0600);
-	CHECK(mode_of(tpath("a/private/issuing.key")) == 0600);
-	CHECK(!exists(tpath("a/private/passphrase")));
-	CHECK(mode_of(tpath("a/root.pem")) == 0644);
-	CHECK(exists(tpath("a/certs")));
+	CHECK(fx_mode_of(tpath("a")) == 0700);
+	CHECK(fx_mode_of(tpath("a/private")) == 0700);
+	CHECK(fx_mode_of(tpath("a/private/root.key")) == 0600);
+	CHECK(fx_mode_of(tpath("a/private/issuing.key")) == 0600);
+	CHECK(!fx_exists(tpath("a/private/passphrase")));
+	CHECK(fx_mode_of(tpath("a/root.pem")) == 0644);
+	CHECK(fx_exists(tpath("a/certs")));
 
 	/* Keys are encrypted. */
-	s = slurp(tpath("a/private/issuing.key"), NULL);
+	s = fx_slurp(tpath("a/private/issuing.key"), NULL);
 	CHECK(s != NULL && strstr(s, "ENCRYPTED PRIVATE KEY") != NULL);
 	free(s);
 
@@ -220,17 +170,17 @@ test_init_layout(void)
 		CHECK(X509_cmp(sk_X509_value(chain, 1), root) == 0);
 	}
 
-	s = slurp(tpath("a/ca.conf"), NULL);
+	s = fx_slurp(tpath("a/ca.conf"), NULL);
 	CHECK(s != NULL && strstr(s, "name = Test CA\n") != NULL);
 	CHECK(s != NULL &&
 	    strstr(s, "crl_url = http://crl.example.cn/issuing.crl\n") != NULL);
 	CHECK(s != NULL && strstr(s, "ocsp_url = http://ocsp.example.cn\n") !=
 	    NULL);
 	free(s);
-	s = slurp(tpath("a/index.tsv"), NULL);
+	s = fx_slurp(tpath("a/index.tsv"), NULL);
 	CHECK_STR(s, "");
 	free(s);
-	s = slurp(tpath("a/crlnumber"), NULL);
+	s = fx_slurp(tpath("a/crlnumber"), NULL);
 	CHECK_STR(s, "1\n");
 	free(s);
 
@@ -249,8 +199,8 @@ test_init_random_pass(void)
 	int hex = 1;
 
 	CHECK_OK(init_ca("rp", NULL));
-	CHECK(mode_of(tpath("rp/private/passphrase")) == 0600);
-	s = slurp(tpath("rp/private/passphrase"), &len);
+	CHECK(fx_mode_of(tpath("rp/private/passphrase")) == 0600);
+	s = fx_slurp(tpath("rp/private/passphrase"), &len);
 	CHECK(s != NULL && len == 65 && s[64] == '\n');
 	for (i = 0; s != NULL && i < 64; i++)
 		if (!strchr("0123456789abcdef", s[i]))
@@ -284,10 +234,10 @@ test_init_errors(void)
 
 	/* A CA is never overwritten. */
 	CHECK_OK(init_ca("twice", PASS));
-	s = slurp(tpath("twice/root.pem"), NULL);
+	s = fx_slurp(tpath("twice/root.pem"), NULL);
 	CHECK_RC(init_ca("twice", PASS), GMPKI_ERR_EXISTS);
 	{
-		char *t = slurp(tpath("twice/root.pem"), NULL);
+		char *t = fx_slurp(tpath("twice/root.pem"), NULL);
 		CHECK(s != NULL && t != NULL && strcmp(s, t) == 0);
 		free(t);
 	}
@@ -312,7 +262,7 @@ test_init_errors(void)
 	p.pass = "x";
 	p.passlen = 0;
 	CHECK_RC(gmpki_ca_init(&p), GMPKI_ERR_ARG);
-	CHECK(!exists(tpath("bad")));
+	CHECK(!fx_exists(tpath("bad")));
 
 	/* A missing parent folder. */
 	p.pass = NULL;
@@ -332,15 +282,15 @@ test_init_cleanup(void)
 	CHECK(mkdir(tpath("pre"), 0755) == 0);
 	CHECK_OK(put(tpath("pre/index.tsv"), "mine\n"));
 	CHECK_RC(init_ca("pre", PASS), GMPKI_ERR_EXISTS);
-	CHECK(exists(tpath("pre")));
-	CHECK(!exists(tpath("pre/root.pem")));
-	CHECK(!exists(tpath("pre/issuing.pem")));
-	CHECK(!exists(tpath("pre/chain.pem")));
-	CHECK(!exists(tpath("pre/ca.conf")));
-	CHECK(!exists(tpath("pre/private")));
-	CHECK(!exists(tpath("pre/certs")));
+	CHECK(fx_exists(tpath("pre")));
+	CHECK(!fx_exists(tpath("pre/root.pem")));
+	CHECK(!fx_exists(tpath("pre/issuing.pem")));
+	CHECK(!fx_exists(tpath("pre/chain.pem")));
+	CHECK(!fx_exists(tpath("pre/ca.conf")));
+	CHECK(!fx_exists(tpath("pre/private")));
+	CHECK(!fx_exists(tpath("pre/certs")));
 	{
-		char *s = slurp(tpath("pre/index.tsv"), NULL);
+		char *s = fx_slurp(tpath("pre/index.tsv"), NULL);
 		CHECK_STR(s, "mine\n");
 		free(s);
 	}
@@ -349,8 +299,8 @@ test_init_cleanup(void)
 	CHECK(mkdir(tpath("pre2"), 0755) == 0);
 	CHECK(mkdir(tpath("pre2/certs"), 0755) == 0);
 	CHECK_RC(init_ca("pre2", NULL), GMPKI_ERR_EXISTS);
-	CHECK(!exists(tpath("pre2/private")));
-	CHECK(exists(tpath("pre2/certs")));
+	CHECK(!fx_exists(tpath("pre2/private")));
+	CHECK(fx_exists(tpath("pre2/certs")));
 }
 
 /* --- open ----------------------------------------------------------------- */
@@ -680,7 +630,7 @@ test_sign_records(void)
 	CHECK_RC(gmpki_ca_records(ca, NULL, &c), GMPKI_ERR_ARG);
 
 	/* A refused request records and writes nothing. */
-	idx = slurp(tpath("a/index.tsv"), NULL);
+	idx = fx_slurp(tpath("a/index.tsv"), NULL);
 	X509_free(cert);
 	cert = NULL;
 	ee_request(&r, k, "carol");
@@ -690,7 +640,7 @@ test_sign_records(void)
 	CHECK_RC(gmpki_ca_sign(ca, NULL, &cert), GMPKI_ERR_ARG);
 	CHECK_RC(gmpki_ca_sign(NULL, &r, &cert), GMPKI_ERR_ARG);
 	CHECK_RC(gmpki_ca_sign(ca, &r, NULL), GMPKI_ERR_ARG);
-	idx2 = slurp(tpath("a/index.tsv"), NULL);
+	idx2 = fx_slurp(tpath("a/index.tsv"), NULL);
 	CHECK(idx != NULL && idx2 != NULL && strcmp(idx, idx2) == 0);
 	CHECK(count_certs(tpath("a")) == 2);
 out:
@@ -725,7 +675,7 @@ test_revoke(void)
 	CHECK(c.rec[0].state == 'R' && c.rec[0].revoked_at == at &&
 	    c.rec[0].reason == GMPKI_REASON_KEY_COMPROMISE);
 	CHECK(c.rec[1].state == 'V');
-	idx = slurp(tpath("a/index.tsv"), NULL);
+	idx = fx_slurp(tpath("a/index.tsv"), NULL);
 	CHECK(idx != NULL && strstr(idx, "\tR\t") != NULL &&
 	    strstr(idx, "\t20260101000000Z\tkeyCompromise\t") != NULL);
 
@@ -742,7 +692,7 @@ test_revoke(void)
 	CHECK_RC(gmpki_ca_revoke(ca, serial2, -1, 0), GMPKI_ERR_ARG);
 	CHECK_RC(gmpki_ca_revoke(ca, serial2, 11, 0), GMPKI_ERR_ARG);
 	CHECK_RC(gmpki_ca_revoke(ca, serial2, 0, -5), GMPKI_ERR_ARG);
-	idx2 = slurp(tpath("a/index.tsv"), NULL);
+	idx2 = fx_slurp(tpath("a/index.tsv"), NULL);
 	CHECK(idx != NULL && idx2 != NULL && strcmp(idx, idx2) == 0);
 out:
 	free(idx);
@@ -777,7 +727,7 @@ test_crl(void)
 	CHECK(nu == at + 7 * 86400);
 	CHECK_OK(gmpki_asn1_time_to_time(X509_CRL_get0_lastUpdate(crl), &t));
 	CHECK(t == at);
-	s = slurp(tpath("a/crlnumber"), NULL);
+	s = fx_slurp(tpath("a/crlnumber"), NULL);
 	CHECK_STR(s, "2\n");
 	free(s);
 	X509_CRL_free(crl);
@@ -856,7 +806,7 @@ test_serial_leading_zero(void)
 		char rel[128];
 
 		snprintf(rel, sizeof(rel), "lz/certs/%s.pem", hex);
-		CHECK(exists(tpath(rel)));
+		CHECK(fx_exists(tpath(rel)));
 	}
 	snprintf(padded, sizeof(padded), "000%s", hex);
 	CHECK_OK(gmpki_ca_revoke(ca, padded, GMPKI_REASON_SUPERSEDED, 0));
@@ -946,7 +896,7 @@ test_index_strict(void)
 	CHECK_RC(gmpki_ca_records(ca, count_fn, &n), GMPKI_ERR_DECODE);
 	/* The crlnumber was not spent by the refused CRLs. */
 	{
-		char *s = slurp(tpath("strict/crlnumber"), NULL);
+		char *s = fx_slurp(tpath("strict/crlnumber"), NULL);
 		CHECK_STR(s, "1\n");
 		free(s);
 	}
@@ -1008,6 +958,6 @@ main(void)
 	RUN(test_crl_empty);
 	RUN(test_serial_leading_zero);
 	RUN(test_index_strict);
-	rm_rf(tmpdir);
+	fx_rm_rf(tmpdir);
 	TEST_MAIN_END();
 }

@@ -5,43 +5,25 @@
  * distid.
  */
 #include "test.h"
+#include "fixture.h"
 
-#define _XOPEN_SOURCE_EXTENDED 1
-#include <ftw.h>
 #include <stdint.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
-#define USCC "91350100M000100Y43"
 #define D "-vfyopt distid:1234567812345678"
 
 static char tmpdir[] = "/tmp/cert_test.XXXXXX";
 static EVP_PKEY *root_key, *ca_key, *ee_key;
 static X509 *root, *ca, *ee;
 
-/* Runs a shell command, output (stdout and stderr) into out; exit status. */
+/* Runs a shell command in tmpdir: its exit status, output in out. */
 static int
 run(const char *cmd, char *out, size_t outlen)
 {
-	char full[4096];
-	FILE *f;
-	size_t n = 0, r;
-	int st;
-
-	snprintf(full, sizeof(full), "cd %s && %s 2>&1", tmpdir, cmd);
-	out[0] = '\0';
-	if ((f = popen(full, "r")) == NULL)
-		return -1;
-	while (n + 1 < outlen && (r = fread(out + n, 1, outlen - 1 - n, f)) > 0)
-		n += r;
-	out[n] = '\0';
-	while (fread(full, 1, sizeof(full), f) > 0)
-		;
-	st = pclose(f);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	return fx_run(tmpdir, cmd, out, outlen);
 }
 
 static int
@@ -681,15 +663,6 @@ test_info_foreign(void)
 	free(buf);
 }
 
-static int
-rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
 int
 main(void)
 {
@@ -712,6 +685,6 @@ main(void)
 	EVP_PKEY_free(ca_key);
 	EVP_PKEY_free(ee_key);
 	if (getenv("GMPKI_TEST_KEEP") == NULL)
-		nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		fx_rm_rf(tmpdir);
 	TEST_MAIN_END();
 }

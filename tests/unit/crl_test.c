@@ -1,5 +1,6 @@
 /* crl_test.c - v2 CRLs signed with SM2: create, parse, verify, find, CLI interop. */
 #include "test.h"
+#include "fixture.h"
 
 #include <sys/stat.h>
 #include <time.h>
@@ -7,12 +8,13 @@
 
 #include <openssl/x509v3.h>
 
-#define USCC "91350100M000100Y43"	/* GB 32100-2015's example */
 #define SERIAL_A "1A2B3C4D5E6F7081"	/* even length, first byte >= 0x10: */
 #define SERIAL_B "7FEDCBA987654321"	/* printed as is by openssl crl     */
-#define DAY (24L * 60 * 60)
 
 static char tmpdir[] = "/tmp/crl_test.XXXXXX";
+/* What the test writes in tmpdir: removed at the end, which empties it. */
+static const char *const tmp_files[] = { "crl.pem", "cli.pem",
+    "chain.pem" };
 static time_t now;
 
 /* The PKI: root -> issuing CA; a look-alike CA with the same name and
@@ -20,58 +22,25 @@ static time_t now;
 static EVP_PKEY *root_key, *ca_key, *fake_key, *ocsp_key;
 static X509 *root, *ca, *fake_ca, *ocsp;
 
-static X509 *
-issue(enum gmpki_cert_kind kind, const char *subject, EVP_PKEY *key,
-    X509 *issuer, EVP_PKEY *issuer_key, time_t nb, time_t na)
-{
-	struct gmpki_issue_params p;
-	X509_NAME *name = NULL;
-	X509 *x = NULL;
-
-	memset(&p, 0, sizeof(p));
-	CHECK_OK(gmpki_name_parse(subject, &name));
-	p.kind = kind;
-	p.subject = name;
-	p.subject_key = key;
-	p.issuer_cert = issuer;
-	p.issuer_key = issuer_key;
-	p.not_before = nb;
-	p.not_after = na;
-	p.uscc = USCC;
-	CHECK_OK(gmpki_cert_issue(&p, &x));
-	X509_NAME_free(name);
-	return x;
-}
-
 static void
 pki_setup(void)
 {
-	CHECK_OK(gmpki_sm2_keygen(&root_key));
-	CHECK_OK(gmpki_sm2_keygen(&ca_key));
-	CHECK_OK(gmpki_sm2_keygen(&fake_key));
-	CHECK_OK(gmpki_sm2_keygen(&ocsp_key));
-	root = issue(GMPKI_CERT_ROOT, "/C=CN/O=CertHelper/CN=Test Root",
-	    root_key, NULL, root_key, now - DAY, now + 3650 * DAY);
-	ca = issue(GMPKI_CERT_ISSUING, "/C=CN/O=CertHelper/CN=Test CA",
-	    ca_key, root, root_key, now - DAY, now + 1825 * DAY);
-	fake_ca = issue(GMPKI_CERT_ISSUING, "/C=CN/O=CertHelper/CN=Test CA",
-	    fake_key, root, root_key, now - DAY, now + 1825 * DAY);
-	ocsp = issue(GMPKI_CERT_OCSP, "/C=CN/O=CertHelper/CN=Test OCSP",
-	    ocsp_key, ca, ca_key, now - DAY, now + 365 * DAY);
+	fx_ca_pair(FX_ROOT_NAME, FX_CA_NAME, now - DAY, now + 3650 * DAY,
+	    now + 1825 * DAY, &root_key, &root, &ca_key, &ca);
+	fake_ca = fx_issue(GMPKI_CERT_ISSUING, FX_CA_NAME, &fake_key, root,
+	    root_key, now - DAY, now + 1825 * DAY);
+	ocsp = fx_issue(GMPKI_CERT_OCSP, FX_OCSP_NAME, &ocsp_key, ca, ca_key,
+	    now - DAY, now + 365 * DAY);
 	CHECK(root != NULL && ca != NULL && fake_ca != NULL && ocsp != NULL);
 }
 
 static void
 pki_free(void)
 {
-	X509_free(root);
-	X509_free(ca);
-	X509_free(fake_ca);
-	X509_free(ocsp);
-	EVP_PKEY_free(root_key);
-	EVP_PKEY_free(ca_key);
-	EVP_PKEY_free(fake_key);
-	EVP_PKEY_free(ocsp_key);
+	X509 *certs[] = { root, ca, fake_ca, ocsp };
+	EVP_PKEY *keys[] = { root_key, ca_key, fake_key, ocsp_key };
+
+	fx_free(certs, FX_N(certs), keys, FX_N(keys));
 }
 
 static ASN1_INTEGER *
@@ -102,38 +71,10 @@ make_crl(X509 *issuer, EVP_PKEY *key, time_t tu, time_t nu)
 	return crl;
 }
 
-static char *
+static const char *
 path_of(const char *name)
 {
-	static char buf[4][256];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", tmpdir, name);
-	return buf[i];
-}
-
-/* Runs cmd (stderr folded in) and returns its output; *status gets the
- * exit status. */
-static char *
-run(const char *cmd, int *status)
-{
-	static char out[65536];
-	size_t n = 0, r;
-	FILE *f;
-	int st;
-
-	out[0] = '\0';
-	if ((f = popen(cmd, "r")) == NULL)
-		return out;
-	while (n < sizeof(out) - 1 &&
-	    (r = fread(out + n, 1, sizeof(out) - 1 - n, f)) > 0)
-		n += r;
-	out[n] = '\0';
-	st = pclose(f);
-	if (status != NULL)
-		*status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-	return out;
+	return fx_path(tmpdir, name);
 }
 
 static void
@@ -500,16 +441,17 @@ static void
 test_openssl_cli(void)
 {
 	X509_CRL *crl;
-	char *pem = NULL, *cpem = NULL, *rpem = NULL, cmd[1024], *out, *chain;
-	size_t pemlen = 0, clen = 0, rlen = 0;
+	static char out[65536];
+	char *pem = NULL, cmd[1024];
+	size_t pemlen = 0;
 	int st = -1, before = test_failures;
 
 	crl = make_crl(ca, ca_key, now - 3600, now + DAY);
 	CHECK_OK(gmpki_crl_to_pem(crl, &pem, &pemlen));
 	CHECK_OK(gmpki_file_write(path_of("cli.pem"), pem, pemlen, 0644, 0));
-	snprintf(cmd, sizeof(cmd), "openssl crl -text -noout -in %s 2>&1",
+	snprintf(cmd, sizeof(cmd), "openssl crl -text -noout -in %s",
 	    path_of("cli.pem"));
-	out = run(cmd, &st);
+	st = fx_run(NULL, cmd, out, sizeof(out));
 	CHECK(st == 0);
 	CHECK(strstr(out, "Certificate Revocation List (CRL):") != NULL);
 	CHECK(strstr(out, "Version 2") != NULL);
@@ -527,36 +469,16 @@ test_openssl_cli(void)
 
 	/* The CLI's verify: "verify failure" for a CRL that is good (the C
 	 * API accepts it), and exit status 0 all the same. */
-	CHECK_OK(gmpki_cert_to_pem(ca, &cpem, &clen));
-	CHECK_OK(gmpki_cert_to_pem(root, &rpem, &rlen));
-	chain = malloc(clen + rlen + 1);
-	memcpy(chain, cpem, clen);
-	memcpy(chain + clen, rpem, rlen);
-	CHECK_OK(gmpki_file_write(path_of("chain.pem"), chain, clen + rlen,
-	    0644, 0));
-	snprintf(cmd, sizeof(cmd), "openssl crl -CAfile %s -noout -in %s 2>&1",
+	CHECK_OK(fx_write_pem(path_of("chain.pem"), ca, root));
+	snprintf(cmd, sizeof(cmd), "openssl crl -CAfile %s -noout -in %s",
 	    path_of("chain.pem"), path_of("cli.pem"));
-	out = run(cmd, &st);
+	st = fx_run(NULL, cmd, out, sizeof(out));
 	CHECK(strstr(out, "verify failure") != NULL);
 	CHECK(st == 0);
 	CHECK_OK(gmpki_crl_verify(crl, ca, now, NULL));
 
 	X509_CRL_free(crl);
 	free(pem);
-	free(cpem);
-	free(rpem);
-	free(chain);
-}
-
-static void
-cleanup_tmp(void)
-{
-	static const char *files[] = { "crl.pem", "cli.pem", "chain.pem" };
-	size_t i;
-
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
-		unlink(path_of(files[i]));
-	CHECK(rmdir(tmpdir) == 0);
 }
 
 int
@@ -577,6 +499,6 @@ main(void)
 	RUN(test_parse_bad);
 	RUN(test_openssl_cli);
 	pki_free();
-	cleanup_tmp();
+	fx_rm_files(tmpdir, tmp_files, FX_N(tmp_files));
 	TEST_MAIN_END();
 }

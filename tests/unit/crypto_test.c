@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 
 #include "test.h"
+#include "fixture.h"
 
 static char tmpdir[] = "/tmp/gmpki-crypto-XXXXXX";
 
@@ -30,18 +31,6 @@ oracle_hex(const char *cmd, char *out, size_t max)
 			out[n++] = (char)tolower(c);
 	out[n] = '\0';
 	return pclose(fp) == 0 && n > 0 ? 0 : -1;
-}
-
-static int
-write_file(const char *path, const void *data, size_t len)
-{
-	FILE *fp = fopen(path, "wb");
-	int ok;
-
-	if (fp == NULL)
-		return -1;
-	ok = fwrite(data, 1, len, fp) == len;
-	return fclose(fp) == 0 && ok ? 0 : -1;
 }
 
 static void
@@ -218,7 +207,7 @@ test_sm4_cbc_cli(void)
 	size_t ctlen = 0;
 
 	snprintf(path, sizeof(path), "%s/sm4.in", tmpdir);
-	CHECK(write_file(path, msg, strlen(msg)) == 0);
+	CHECK(fx_write_file(path, msg, strlen(msg)) == 0);
 	snprintf(cmd, sizeof(cmd), "openssl enc -sm4-cbc -K %s -iv %s "
 	    "-in %s | od -An -tx1 -v", keyhex, ivhex, path);
 	CHECK(oracle_hex(cmd, want, sizeof(want)) == 0);
@@ -335,7 +324,7 @@ check_hmac_cli(const unsigned char *key, size_t keylen,
 
 	gmpki_hex(key, keylen, keyhex);
 	snprintf(path, sizeof(path), "%s/hmac.in", tmpdir);
-	CHECK(write_file(path, data, len) == 0);
+	CHECK(fx_write_file(path, data, len) == 0);
 	snprintf(cmd, sizeof(cmd), "openssl mac -digest SM3 -macopt hexkey:%s "
 	    "-in %s HMAC", keyhex, path);
 	CHECK(oracle_hex(cmd, want, sizeof(want)) == 0);
@@ -465,8 +454,6 @@ test_helpers(void)
 int
 main(void)
 {
-	char cmd[512];
-
 	if (mkdtemp(tmpdir) == NULL) {
 		perror("mkdtemp");
 		return 1;
@@ -482,8 +469,6 @@ main(void)
 	RUN(test_pbkdf2_sm3);
 	RUN(test_random);
 	RUN(test_helpers);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", tmpdir);
+	fx_rm_rf(tmpdir);
 	TEST_MAIN_END();
 }

@@ -3,58 +3,32 @@
  * verify here, and every malformed or foreign request gets its own error.
  */
 #include "test.h"
+#include "fixture.h"
 
-#define _XOPEN_SOURCE_EXTENDED 1
-#include <ftw.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #define D "distid:1234567812345678"
 
 static char tmpdir[] = "/tmp/csr_test.XXXXXX";
 
-/* Runs a shell command in tmpdir, stdout+stderr into out; exit status. */
+/* fx_run in tmpdir. */
 static int
 run(const char *cmd, char *out, size_t outlen)
 {
-	char full[4096];
-	FILE *f;
-	size_t n = 0, r;
-	int st;
-
-	snprintf(full, sizeof(full), "cd %s && %s 2>&1", tmpdir, cmd);
-	out[0] = '\0';
-	if ((f = popen(full, "r")) == NULL)
-		return -1;
-	while (n + 1 < outlen && (r = fread(out + n, 1, outlen - 1 - n, f)) > 0)
-		n += r;
-	out[n] = '\0';
-	while (fread(full, 1, sizeof(full), f) > 0)
-		;
-	st = pclose(f);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	return fx_run(tmpdir, cmd, out, outlen);
 }
 
 static int
 put(const char *name, const void *data, size_t len)
 {
-	char path[256];
-
-	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
-	return gmpki_file_write(path, data, len, 0644, 0);
+	return gmpki_file_write(fx_path(tmpdir, name), data, len, 0644, 0);
 }
 
 /* Reads tmpdir/name; NULL-terminated, free() it. */
 static unsigned char *
 get(const char *name, size_t *len)
 {
-	char path[256];
-	unsigned char *buf = NULL;
-
-	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
-	if (gmpki_file_read(path, 1 << 20, &buf, len) != 0)
-		return NULL;
-	return buf;
+	return (unsigned char *)fx_slurp(fx_path(tmpdir, name), len);
 }
 
 static unsigned char *
@@ -480,15 +454,6 @@ test_issue_from_csr(void)
 	free(pem);
 }
 
-static int
-rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
 int
 main(void)
 {
@@ -500,6 +465,6 @@ main(void)
 	RUN(test_malformed);
 	RUN(test_issue_from_csr);
 	if (getenv("GMPKI_TEST_KEEP") == NULL)
-		nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		fx_rm_rf(tmpdir);
 	TEST_MAIN_END();
 }

@@ -1,15 +1,17 @@
 /* ocsp_test.c - OCSP requests, the responder and response checks with SM2. */
 #include "test.h"
+#include "fixture.h"
 
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-#define USCC "91350100M000100Y43"	/* GB 32100-2015's example */
-#define DAY (24L * 60 * 60)
 #define VALIDITY 3600
 
 static char tmpdir[] = "/tmp/ocsp_test.XXXXXX";
+/* What the test writes in tmpdir: removed at the end, which empties it. */
+static const char *const tmp_files[] = { "req.der", "revoked.der",
+    "good.der", "chain.pem", "ocsp.pem" };
 static time_t now;
 
 /*
@@ -22,63 +24,31 @@ static EVP_PKEY *root2_key, *ca2_key, *resp2_key;
 static X509 *root, *ca, *responder, *ee_good, *ee_revoked, *ee_unknown;
 static X509 *ee_signer, *root2, *ca2, *ee2, *responder2;
 
-static X509 *
-issue(enum gmpki_cert_kind kind, const char *subject, EVP_PKEY *key,
-    X509 *issuer, EVP_PKEY *issuer_key, time_t nb, time_t na)
-{
-	struct gmpki_issue_params p;
-	X509_NAME *name = NULL;
-	X509 *x = NULL;
-
-	memset(&p, 0, sizeof(p));
-	CHECK_OK(gmpki_name_parse(subject, &name));
-	p.kind = kind;
-	p.subject = name;
-	p.subject_key = key;
-	p.issuer_cert = issuer;
-	p.issuer_key = issuer_key;
-	p.not_before = nb;
-	p.not_after = na;
-	p.uscc = USCC;
-	CHECK_OK(gmpki_cert_issue(&p, &x));
-	X509_NAME_free(name);
-	return x;
-}
-
 static void
 pki_setup(void)
 {
 	time_t nb = now - DAY;
 
-	CHECK_OK(gmpki_sm2_keygen(&root_key));
-	CHECK_OK(gmpki_sm2_keygen(&ca_key));
-	CHECK_OK(gmpki_sm2_keygen(&resp_key));
-	CHECK_OK(gmpki_sm2_keygen(&ee_key));
-	CHECK_OK(gmpki_sm2_keygen(&root2_key));
-	CHECK_OK(gmpki_sm2_keygen(&ca2_key));
-	CHECK_OK(gmpki_sm2_keygen(&resp2_key));
-	root = issue(GMPKI_CERT_ROOT, "/C=CN/O=CertHelper/CN=Test Root",
-	    root_key, NULL, root_key, nb, now + 3650 * DAY);
-	ca = issue(GMPKI_CERT_ISSUING, "/C=CN/O=CertHelper/CN=Test CA",
-	    ca_key, root, root_key, nb, now + 1825 * DAY);
-	responder = issue(GMPKI_CERT_OCSP, "/C=CN/O=CertHelper/CN=Test OCSP",
-	    resp_key, ca, ca_key, nb, now + 365 * DAY);
-	ee_good = issue(GMPKI_CERT_EE_SIGN, "/C=CN/O=测试企业/CN=good",
-	    ee_key, ca, ca_key, nb, now + 1000 * DAY);
-	ee_revoked = issue(GMPKI_CERT_EE_SIGN, "/C=CN/O=测试企业/CN=revoked",
-	    ee_key, ca, ca_key, nb, now + 1000 * DAY);
-	ee_unknown = issue(GMPKI_CERT_EE_SIGN, "/C=CN/O=测试企业/CN=unknown",
-	    ee_key, ca, ca_key, nb, now + 1000 * DAY);
-	ee_signer = issue(GMPKI_CERT_EE_SIGN, "/C=CN/O=测试企业/CN=signer",
-	    resp_key, ca, ca_key, nb, now + 1000 * DAY);
-	root2 = issue(GMPKI_CERT_ROOT, "/C=CN/O=Other/CN=Other Root",
-	    root2_key, NULL, root2_key, nb, now + 3650 * DAY);
-	ca2 = issue(GMPKI_CERT_ISSUING, "/C=CN/O=Other/CN=Other CA",
-	    ca2_key, root2, root2_key, nb, now + 1825 * DAY);
-	ee2 = issue(GMPKI_CERT_EE_SIGN, "/C=CN/O=测试企业/CN=other",
-	    ee_key, ca2, ca2_key, nb, now + 1000 * DAY);
-	responder2 = issue(GMPKI_CERT_OCSP, "/C=CN/O=Other/CN=Other OCSP",
-	    resp2_key, ca2, ca2_key, nb, now + 365 * DAY);
+	fx_ca_pair(FX_ROOT_NAME, FX_CA_NAME, nb, now + 3650 * DAY,
+	    now + 1825 * DAY, &root_key, &root, &ca_key, &ca);
+	responder = fx_issue(GMPKI_CERT_OCSP, FX_OCSP_NAME, &resp_key, ca,
+	    ca_key, nb, now + 365 * DAY);
+	ee_good = fx_issue(GMPKI_CERT_EE_SIGN, "/C=CN/O=测试企业/CN=good",
+	    &ee_key, ca, ca_key, nb, now + 1000 * DAY);
+	ee_revoked = fx_issue(GMPKI_CERT_EE_SIGN, "/C=CN/O=测试企业/CN=revoked",
+	    &ee_key, ca, ca_key, nb, now + 1000 * DAY);
+	ee_unknown = fx_issue(GMPKI_CERT_EE_SIGN, "/C=CN/O=测试企业/CN=unknown",
+	    &ee_key, ca, ca_key, nb, now + 1000 * DAY);
+	/* An EE with the responder's key, as a would-be responder. */
+	ee_signer = fx_issue(GMPKI_CERT_EE_SIGN, "/C=CN/O=测试企业/CN=signer",
+	    &resp_key, ca, ca_key, nb, now + 1000 * DAY);
+	fx_ca_pair("/C=CN/O=Other/CN=Other Root", "/C=CN/O=Other/CN=Other CA",
+	    nb, now + 3650 * DAY, now + 1825 * DAY, &root2_key, &root2,
+	    &ca2_key, &ca2);
+	ee2 = fx_issue(GMPKI_CERT_EE_SIGN, "/C=CN/O=测试企业/CN=other",
+	    &ee_key, ca2, ca2_key, nb, now + 1000 * DAY);
+	responder2 = fx_issue(GMPKI_CERT_OCSP, "/C=CN/O=Other/CN=Other OCSP",
+	    &resp2_key, ca2, ca2_key, nb, now + 365 * DAY);
 }
 
 static void
@@ -88,12 +58,8 @@ pki_free(void)
 	    ee_unknown, ee_signer, root2, ca2, ee2, responder2 };
 	EVP_PKEY *keys[] = { root_key, ca_key, resp_key, ee_key, root2_key,
 	    ca2_key, resp2_key };
-	size_t i;
 
-	for (i = 0; i < sizeof(certs) / sizeof(certs[0]); i++)
-		X509_free(certs[i]);
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		EVP_PKEY_free(keys[i]);
+	fx_free(certs, FX_N(certs), keys, FX_N(keys));
 }
 
 /* The CA's records: ee_good good, ee_revoked revoked, nothing else known. */
@@ -129,66 +95,13 @@ lookup_fails(void *arg, const ASN1_INTEGER *serial,
 static void
 responder_init(struct gmpki_ocsp_responder *r, X509 *signer, EVP_PKEY *key)
 {
-	memset(r, 0, sizeof(*r));
-	r->issuer = ca;
-	r->signer = signer;
-	r->signer_key = key;
-	r->validity_secs = VALIDITY;
-	r->lookup = lookup;
+	fx_responder(r, ca, signer, key, VALIDITY, lookup);
 }
 
-/* Request for cert (from issuer) answered by r at time at. */
-static int
-ask(const struct gmpki_ocsp_responder *r, X509 *cert, X509 *issuer,
-    int sha1, int nonce, time_t at, OCSP_REQUEST **reqp, unsigned char **out,
-    size_t *outlen)
-{
-	OCSP_REQUEST *req = NULL;
-	unsigned char *der = NULL;
-	size_t len = 0;
-	int rc;
-
-	CHECK_OK(gmpki_ocsp_request_create(cert, issuer, sha1, nonce, &req));
-	CHECK_OK(gmpki_ocsp_request_to_der(req, &der, &len));
-	rc = gmpki_ocsp_respond(r, der, len, at, out, outlen);
-	free(der);
-	if (reqp != NULL)
-		*reqp = req;
-	else
-		OCSP_REQUEST_free(req);
-	return rc;
-}
-
-static char *
+static const char *
 path_of(const char *name)
 {
-	static char buf[4][256];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", tmpdir, name);
-	return buf[i];
-}
-
-static char *
-run(const char *cmd, int *status)
-{
-	static char out[65536];
-	size_t n = 0, r;
-	FILE *f;
-	int st;
-
-	out[0] = '\0';
-	if ((f = popen(cmd, "r")) == NULL)
-		return out;
-	while (n < sizeof(out) - 1 &&
-	    (r = fread(out + n, 1, sizeof(out) - 1 - n, f)) > 0)
-		n += r;
-	out[n] = '\0';
-	st = pclose(f);
-	if (status != NULL)
-		*status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-	return out;
+	return fx_path(tmpdir, name);
 }
 
 /* The status code of a DER OCSPResponse, or -1. */
@@ -218,7 +131,7 @@ test_good_revoked_unknown(void)
 	responder_init(&r, responder, resp_key);
 	r.lookup_arg = &calls;
 
-	CHECK_OK(ask(&r, ee_good, ca, 0, 1, now, &req, &resp, &len));
+	CHECK_OK(fx_ocsp_ask(&r, ee_good, ca, 0, 1, now, &req, &resp, &len));
 	CHECK(response_status(resp, len) == OCSP_RESPONSE_STATUS_SUCCESSFUL);
 	CHECK_OK(gmpki_ocsp_response_verify(resp, len, ee_good, ca, req, now,
 	    NULL, &st));
@@ -234,7 +147,7 @@ test_good_revoked_unknown(void)
 	OCSP_REQUEST_free(req);
 	free(resp);
 
-	CHECK_OK(ask(&r, ee_revoked, ca, 0, 1, now, &req, &resp, &len));
+	CHECK_OK(fx_ocsp_ask(&r, ee_revoked, ca, 0, 1, now, &req, &resp, &len));
 	CHECK_OK(gmpki_ocsp_response_verify(resp, len, ee_revoked, ca, req,
 	    now, NULL, &st));
 	CHECK(st.status == GMPKI_STATUS_REVOKED);
@@ -244,7 +157,7 @@ test_good_revoked_unknown(void)
 	free(resp);
 
 	/* A serial the lookup does not know. */
-	CHECK_OK(ask(&r, ee_unknown, ca, 0, 1, now, &req, &resp, &len));
+	CHECK_OK(fx_ocsp_ask(&r, ee_unknown, ca, 0, 1, now, &req, &resp, &len));
 	CHECK_OK(gmpki_ocsp_response_verify(resp, len, ee_unknown, ca, req,
 	    now, NULL, &st));
 	CHECK(st.status == GMPKI_STATUS_UNKNOWN);
@@ -254,7 +167,7 @@ test_good_revoked_unknown(void)
 
 	/* A CertID of another CA: "unknown" without asking the lookup. */
 	calls = 0;
-	CHECK_OK(ask(&r, ee2, ca2, 0, 1, now, &req, &resp, &len));
+	CHECK_OK(fx_ocsp_ask(&r, ee2, ca2, 0, 1, now, &req, &resp, &len));
 	CHECK(calls == 0);
 	{
 		const unsigned char *p = resp;
@@ -288,7 +201,7 @@ test_sha1_and_ca_signed(void)
 
 	/* A SHA-1 CertID is answered with the same CertID. */
 	responder_init(&r, responder, resp_key);
-	CHECK_OK(ask(&r, ee_revoked, ca, 1, 1, now, &req, &resp, &len));
+	CHECK_OK(fx_ocsp_ask(&r, ee_revoked, ca, 1, 1, now, &req, &resp, &len));
 	CHECK_OK(gmpki_ocsp_response_verify(resp, len, ee_revoked, ca, req,
 	    now, NULL, &st));
 	CHECK(st.status == GMPKI_STATUS_REVOKED &&
@@ -310,7 +223,7 @@ test_sha1_and_ca_signed(void)
 
 	/* The CA may sign its own answers (RFC 6960 §4.2.2.2). */
 	responder_init(&r, ca, ca_key);
-	CHECK_OK(ask(&r, ee_good, ca, 0, 0, now, &req, &resp, &len));
+	CHECK_OK(fx_ocsp_ask(&r, ee_good, ca, 0, 0, now, &req, &resp, &len));
 	CHECK_OK(gmpki_ocsp_response_verify(resp, len, ee_good, ca, req, now,
 	    NULL, &st));
 	CHECK(st.status == GMPKI_STATUS_GOOD);
@@ -323,7 +236,7 @@ test_sha1_and_ca_signed(void)
 	/* Signed with a non-default ID, verified with it. */
 	responder_init(&r, responder, resp_key);
 	r.sm2_id = "ocsp@certhelper";
-	CHECK_OK(ask(&r, ee_good, ca, 0, 0, now, NULL, &resp, &len));
+	CHECK_OK(fx_ocsp_ask(&r, ee_good, ca, 0, 0, now, NULL, &resp, &len));
 	CHECK_RC(gmpki_ocsp_response_verify(resp, len, ee_good, ca, NULL, now,
 	    NULL, &st), GMPKI_ERR_SIGNATURE);
 	free(resp);
@@ -342,7 +255,7 @@ test_nonce(void)
 	size_t len = 0, len2 = 0;
 
 	responder_init(&r, responder, resp_key);
-	CHECK_OK(ask(&r, ee_good, ca, 0, 1, now, &req, &resp, &len));
+	CHECK_OK(fx_ocsp_ask(&r, ee_good, ca, 0, 1, now, &req, &resp, &len));
 	/* Echoed (RFC 8954). */
 	p = resp;
 	o = d2i_OCSP_RESPONSE(NULL, &p, (long)len);
@@ -360,7 +273,7 @@ test_nonce(void)
 	    NULL, &st), GMPKI_ERR_OCSP_INVALID);
 	/* We sent one and none came back (a response to a nonce-less
 	 * request, replayed): refused. */
-	CHECK_OK(ask(&r, ee_good, ca, 0, 0, now, NULL, &resp2, &len2));
+	CHECK_OK(fx_ocsp_ask(&r, ee_good, ca, 0, 0, now, NULL, &resp2, &len2));
 	CHECK_RC(gmpki_ocsp_response_verify(resp2, len2, ee_good, ca, req, now,
 	    NULL, &st), GMPKI_ERR_OCSP_INVALID);
 	/* No nonce either way: fine. */
@@ -383,26 +296,26 @@ test_unauthorised_responders(void)
 
 	/* An EE certificate of the CA, without id-kp-OCSPSigning. */
 	responder_init(&r, ee_signer, resp_key);
-	CHECK_OK(ask(&r, ee_good, ca, 0, 0, now, NULL, &resp, &len));
+	CHECK_OK(fx_ocsp_ask(&r, ee_good, ca, 0, 0, now, NULL, &resp, &len));
 	CHECK_RC(gmpki_ocsp_response_verify(resp, len, ee_good, ca, NULL, now,
 	    NULL, &st), GMPKI_ERR_OCSP_INVALID);
 	free(resp);
 	/* A real responder, but of another CA. */
 	responder_init(&r, responder2, resp2_key);
-	CHECK_OK(ask(&r, ee_good, ca, 0, 0, now, NULL, &resp, &len));
+	CHECK_OK(fx_ocsp_ask(&r, ee_good, ca, 0, 0, now, NULL, &resp, &len));
 	CHECK_RC(gmpki_ocsp_response_verify(resp, len, ee_good, ca, NULL, now,
 	    NULL, &st), GMPKI_ERR_OCSP_INVALID);
 	free(resp);
 	/* Our responder, at a time its certificate (1 year) has expired. */
 	responder_init(&r, responder, resp_key);
-	CHECK_OK(ask(&r, ee_good, ca, 0, 0, now + 400 * DAY, NULL, &resp,
-	    &len));
+	CHECK_OK(fx_ocsp_ask(&r, ee_good, ca, 0, 0, now + 400 * DAY, NULL,
+	    &resp, &len));
 	CHECK_RC(gmpki_ocsp_response_verify(resp, len, ee_good, ca, NULL,
 	    now + 400 * DAY, NULL, &st), GMPKI_ERR_OCSP_INVALID);
 	free(resp);
 	/* The responder key does not match the responder certificate. */
 	responder_init(&r, responder, ca_key);
-	CHECK_RC(ask(&r, ee_good, ca, 0, 0, now, NULL, &resp, &len),
+	CHECK_RC(fx_ocsp_ask(&r, ee_good, ca, 0, 0, now, NULL, &resp, &len),
 	    GMPKI_ERR_KEY_MISMATCH);
 	CHECK(response_status(resp, len) ==
 	    OCSP_RESPONSE_STATUS_INTERNALERROR);
@@ -418,7 +331,7 @@ test_tampered_and_stale(void)
 	size_t len = 0;
 
 	responder_init(&r, responder, resp_key);
-	CHECK_OK(ask(&r, ee_revoked, ca, 0, 0, now, NULL, &resp, &len));
+	CHECK_OK(fx_ocsp_ask(&r, ee_revoked, ca, 0, 0, now, NULL, &resp, &len));
 	/* A byte in the middle of the signature value. */
 	{
 		const unsigned char *p = resp;
@@ -475,7 +388,7 @@ test_tampered_and_stale(void)
 
 	/* No nextUpdate: fresh for 24 hours after thisUpdate. */
 	r.validity_secs = 0;
-	CHECK_OK(ask(&r, ee_good, ca, 0, 0, now, NULL, &resp, &len));
+	CHECK_OK(fx_ocsp_ask(&r, ee_good, ca, 0, 0, now, NULL, &resp, &len));
 	CHECK_OK(gmpki_ocsp_response_verify(resp, len, ee_good, ca, NULL,
 	    now + DAY, NULL, &st));
 	CHECK(st.status == GMPKI_STATUS_GOOD && st.next_update == 0);
@@ -608,7 +521,7 @@ test_malformed_requests(void)
 
 	/* A failing lookup: internalError, and its code. */
 	r.lookup = lookup_fails;
-	CHECK_RC(ask(&r, ee_good, ca, 0, 1, now, NULL, &resp, &len),
+	CHECK_RC(fx_ocsp_ask(&r, ee_good, ca, 0, 1, now, NULL, &resp, &len),
 	    GMPKI_ERR_IO);
 	CHECK(response_status(resp, len) ==
 	    OCSP_RESPONSE_STATUS_INTERNALERROR);
@@ -632,7 +545,7 @@ test_response_decode_bad(void)
 	size_t len = 0;
 
 	responder_init(&r, responder, resp_key);
-	CHECK_OK(ask(&r, ee_good, ca, 0, 0, now, NULL, &resp, &len));
+	CHECK_OK(fx_ocsp_ask(&r, ee_good, ca, 0, 0, now, NULL, &resp, &len));
 	buf = calloc(1, GMPKI_MAX_OCSP_SIZE + 1);
 	memcpy(buf, resp, len);
 	CHECK_RC(gmpki_ocsp_response_verify(buf, len + 1, ee_good, ca, NULL,
@@ -668,8 +581,8 @@ test_openssl_cli(void)
 	OCSP_REQUEST *req = NULL;
 	unsigned char *der = NULL, *resp = NULL;
 	size_t derlen = 0, len = 0, n, i;
-	char cmd[1024], hex[80], *out, *pem = NULL, *rpem = NULL, *chain;
-	size_t pemlen = 0, rlen = 0;
+	static char out[65536];
+	char cmd[1024], hex[80];
 	const ASN1_INTEGER *sn;
 	int st = -1, before = test_failures;
 
@@ -681,9 +594,9 @@ test_openssl_cli(void)
 	n = (size_t)ASN1_STRING_length(sn);
 	for (i = 0; i < n && 2 * i + 2 < sizeof(hex); i++)
 		snprintf(hex + 2 * i, 3, "%02X", ASN1_STRING_get0_data(sn)[i]);
-	snprintf(cmd, sizeof(cmd), "openssl ocsp -reqin %s -req_text 2>&1",
+	snprintf(cmd, sizeof(cmd), "openssl ocsp -reqin %s -req_text",
 	    path_of("req.der"));
-	out = run(cmd, &st);
+	st = fx_run(NULL, cmd, out, sizeof(out));
 	CHECK(st == 0);
 	CHECK(strstr(out, "OCSP Request Data:") != NULL);
 	CHECK(strstr(out, "Hash Algorithm: sm3") != NULL);
@@ -697,9 +610,9 @@ test_openssl_cli(void)
 	CHECK_OK(gmpki_file_write(path_of("revoked.der"), resp, len, 0644, 0));
 	free(resp);
 	snprintf(cmd, sizeof(cmd),
-	    "openssl ocsp -respin %s -resp_text -noverify 2>&1",
+	    "openssl ocsp -respin %s -resp_text -noverify",
 	    path_of("revoked.der"));
-	out = run(cmd, &st);
+	st = fx_run(NULL, cmd, out, sizeof(out));
 	CHECK(st == 0);
 	CHECK(strstr(out, "OCSP Response Status: successful (0x0)") != NULL);
 	CHECK(strstr(out, "Response Type: Basic OCSP Response") != NULL);
@@ -712,49 +625,25 @@ test_openssl_cli(void)
 	free(der);
 	OCSP_REQUEST_free(req);
 
-	CHECK_OK(ask(&r, ee_good, ca, 0, 1, now, NULL, &resp, &len));
+	CHECK_OK(fx_ocsp_ask(&r, ee_good, ca, 0, 1, now, NULL, &resp, &len));
 	CHECK_OK(gmpki_file_write(path_of("good.der"), resp, len, 0644, 0));
 	free(resp);
 	snprintf(cmd, sizeof(cmd),
-	    "openssl ocsp -respin %s -resp_text -noverify 2>&1",
+	    "openssl ocsp -respin %s -resp_text -noverify",
 	    path_of("good.der"));
-	out = run(cmd, &st);
+	st = fx_run(NULL, cmd, out, sizeof(out));
 	CHECK(st == 0);
 	CHECK(strstr(out, "Cert Status: good") != NULL);
 
 	/* The CLI's own verification fails on the good response. */
-	CHECK_OK(gmpki_cert_to_pem(ca, &pem, &pemlen));
-	CHECK_OK(gmpki_cert_to_pem(root, &rpem, &rlen));
-	chain = malloc(pemlen + rlen);
-	memcpy(chain, pem, pemlen);
-	memcpy(chain + pemlen, rpem, rlen);
-	CHECK_OK(gmpki_file_write(path_of("chain.pem"), chain, pemlen + rlen,
-	    0644, 0));
-	free(pem);
-	pem = NULL;
-	CHECK_OK(gmpki_cert_to_pem(responder, &pem, &pemlen));
-	CHECK_OK(gmpki_file_write(path_of("ocsp.pem"), pem, pemlen, 0644, 0));
+	CHECK_OK(fx_write_pem(path_of("chain.pem"), ca, root));
+	CHECK_OK(fx_write_pem(path_of("ocsp.pem"), responder, NULL));
 	snprintf(cmd, sizeof(cmd), "openssl ocsp -respin %s -CAfile %s "
-	    "-VAfile %s 2>&1", path_of("good.der"), path_of("chain.pem"),
+	    "-VAfile %s", path_of("good.der"), path_of("chain.pem"),
 	    path_of("ocsp.pem"));
-	out = run(cmd, &st);
+	st = fx_run(NULL, cmd, out, sizeof(out));
 	CHECK(strstr(out, "Response Verify Failure") != NULL);
 	CHECK(st != 0);
-	free(pem);
-	free(rpem);
-	free(chain);
-}
-
-static void
-cleanup_tmp(void)
-{
-	static const char *files[] = { "req.der", "revoked.der", "good.der",
-	    "chain.pem", "ocsp.pem" };
-	size_t i;
-
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
-		unlink(path_of(files[i]));
-	CHECK(rmdir(tmpdir) == 0);
 }
 
 int
@@ -776,6 +665,6 @@ main(void)
 	RUN(test_response_decode_bad);
 	RUN(test_openssl_cli);
 	pki_free();
-	cleanup_tmp();
+	fx_rm_files(tmpdir, tmp_files, FX_N(tmp_files));
 	TEST_MAIN_END();
 }

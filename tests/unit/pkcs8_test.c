@@ -20,19 +20,15 @@
 #include <openssl/pkcs12.h>
 
 #include "test.h"
+#include "fixture.h"
 
 static char tmpdir[] = "/tmp/gmpki-pkcs8-XXXXXX";
-static char path_buf[8][512];
 
-/* A path in the temporary folder (a few may be in use at once). */
+/* A path in the temporary folder. */
 static const char *
 tpath(const char *name)
 {
-	static int slot;
-	char *p = path_buf[slot++ % 8];
-
-	snprintf(p, sizeof(path_buf[0]), "%s/%s", tmpdir, name);
-	return p;
+	return fx_path(tmpdir, name);
 }
 
 /* Runs a shell command quietly; 0 when it exited with 0. */
@@ -66,27 +62,10 @@ capture(const char *cmd, char *out, size_t max)
 	return pclose(fp) == 0 ? 0 : -1;
 }
 
-static int
-write_file(const char *path, const void *data, size_t len)
-{
-	FILE *fp = fopen(path, "wb");
-	int ok;
-
-	if (fp == NULL)
-		return -1;
-	ok = fwrite(data, 1, len, fp) == len;
-	return fclose(fp) == 0 && ok ? 0 : -1;
-}
-
 static unsigned char *
 slurp(const char *path, size_t *len)
 {
-	unsigned char *buf = NULL;
-
-	*len = 0;
-	if (gmpki_file_read(path, 1 << 20, &buf, len) != 0)
-		return NULL;
-	return buf;
+	return (unsigned char *)fx_slurp(path, len);
 }
 
 /* Same public point and same private scalar. */
@@ -584,7 +563,8 @@ test_malformed(void)
 	k2 = NULL;
 	CHECK_RC(gmpki_key_from_mem(big, GMPKI_MAX_KEY_SIZE + 1, NULL, 0,
 	    &k2), GMPKI_ERR_TOO_LARGE);
-	CHECK(write_file(tpath("big.pem"), big, GMPKI_MAX_KEY_SIZE + 1) == 0);
+	CHECK(fx_write_file(tpath("big.pem"), big, GMPKI_MAX_KEY_SIZE + 1) ==
+	    0);
 	CHECK_RC(gmpki_key_load(tpath("big.pem"), NULL, 0, &k2),
 	    GMPKI_ERR_TOO_LARGE);
 	CHECK(gmpki_key_is_encrypted(big, GMPKI_MAX_KEY_SIZE + 1) == 0);
@@ -794,7 +774,7 @@ check_pass_file(const char *content, size_t len, int want_rc,
 	char *pass = (char *)"untouched";
 	size_t plen = 99;
 
-	CHECK(write_file(f, content, len) == 0);
+	CHECK(fx_write_file(f, content, len) == 0);
 	CHECK_RC(gmpki_pass_file_read(f, &pass, &plen), want_rc);
 	if (want_rc == 0) {
 		CHECK_STR(pass, want);
@@ -855,7 +835,8 @@ test_pass_file(void)
 	{
 		EVP_PKEY *k = NULL, *k2 = NULL;
 
-		CHECK(write_file(tpath("pass2.txt"), "file pass\n", 10) == 0);
+		CHECK(fx_write_file(tpath("pass2.txt"), "file pass\n", 10) ==
+		    0);
 		CHECK_OK(gmpki_pass_file_read(tpath("pass2.txt"), &pass,
 		    &plen));
 		CHECK_OK(gmpki_sm2_keygen(&k));
@@ -874,8 +855,6 @@ test_pass_file(void)
 int
 main(void)
 {
-	char cmd[512];
-
 	if (gmpki_init() != 0) {
 		fprintf(stderr, "gmpki_init failed\n");
 		return 1;
@@ -897,8 +876,6 @@ main(void)
 	RUN(test_hostile_params);
 	RUN(test_save_load_files);
 	RUN(test_pass_file);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", tmpdir);
+	fx_rm_rf(tmpdir);
 	TEST_MAIN_END();
 }

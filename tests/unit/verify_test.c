@@ -1,11 +1,9 @@
 /* verify_test.c - SM2 path validation with validity, trust and revocation. */
 #include "test.h"
+#include "fixture.h"
 
 #include <time.h>
 
-#define USCC "91350100M000100Y43"	/* GB 32100-2015's example */
-#define DAY (24L * 60 * 60)
-#define YEAR (365L * DAY)
 
 static time_t now;
 
@@ -18,60 +16,28 @@ static EVP_PKEY *evil_key;
 static X509 *root, *ca, *ee, *ee_expired, *ee_future, *responder;
 static X509 *root2, *ca2, *ee2;
 
-static X509 *
-issue(enum gmpki_cert_kind kind, const char *subject, EVP_PKEY *key,
-    X509 *issuer, EVP_PKEY *issuer_key, time_t nb, time_t na)
-{
-	struct gmpki_issue_params p;
-	X509_NAME *name = NULL;
-	X509 *x = NULL;
-
-	memset(&p, 0, sizeof(p));
-	CHECK_OK(gmpki_name_parse(subject, &name));
-	p.kind = kind;
-	p.subject = name;
-	p.subject_key = key;
-	p.issuer_cert = issuer;
-	p.issuer_key = issuer_key;
-	p.not_before = nb;
-	p.not_after = na;
-	p.uscc = USCC;
-	CHECK_OK(gmpki_cert_issue(&p, &x));
-	X509_NAME_free(name);
-	return x;
-}
-
 static void
 pki_setup(void)
 {
 	time_t nb = now - 10 * DAY;
 
-	CHECK_OK(gmpki_sm2_keygen(&root_key));
-	CHECK_OK(gmpki_sm2_keygen(&ca_key));
-	CHECK_OK(gmpki_sm2_keygen(&ee_key));
-	CHECK_OK(gmpki_sm2_keygen(&resp_key));
-	CHECK_OK(gmpki_sm2_keygen(&root2_key));
-	CHECK_OK(gmpki_sm2_keygen(&ca2_key));
-	CHECK_OK(gmpki_sm2_keygen(&evil_key));
-	root = issue(GMPKI_CERT_ROOT, "/C=CN/O=CertHelper/CN=Test Root",
-	    root_key, NULL, root_key, now - 2 * YEAR, now + 20 * YEAR);
-	ca = issue(GMPKI_CERT_ISSUING, "/C=CN/O=CertHelper/CN=Test CA",
-	    ca_key, root, root_key, now - 2 * YEAR, now + 10 * YEAR);
+	fx_ca_pair(FX_ROOT_NAME, FX_CA_NAME, now - 2 * YEAR, now + 20 * YEAR,
+	    now + 10 * YEAR, &root_key, &root, &ca_key, &ca);
 	/* Defaults: valid from now for 3 years. */
-	ee = issue(GMPKI_CERT_EE_SIGN, "/C=CN/O=测试企业/CN=user01", ee_key,
-	    ca, ca_key, now - DAY, 0);
-	ee_expired = issue(GMPKI_CERT_EE_SIGN, "/C=CN/O=测试企业/CN=old",
-	    ee_key, ca, ca_key, now - YEAR, now - DAY);
-	ee_future = issue(GMPKI_CERT_EE_SIGN, "/C=CN/O=测试企业/CN=future",
-	    ee_key, ca, ca_key, now + DAY, now + YEAR);
-	responder = issue(GMPKI_CERT_OCSP, "/C=CN/O=CertHelper/CN=Test OCSP",
-	    resp_key, ca, ca_key, nb, now + YEAR);
-	root2 = issue(GMPKI_CERT_ROOT, "/C=CN/O=Other/CN=Other Root",
-	    root2_key, NULL, root2_key, nb, now + 20 * YEAR);
-	ca2 = issue(GMPKI_CERT_ISSUING, "/C=CN/O=Other/CN=Other CA", ca2_key,
-	    root2, root2_key, nb, now + 10 * YEAR);
-	ee2 = issue(GMPKI_CERT_EE_SIGN, "/C=CN/O=测试企业/CN=user01", ee_key,
-	    ca2, ca2_key, nb, now + YEAR);
+	ee = fx_issue(GMPKI_CERT_EE_SIGN, "/C=CN/O=测试企业/CN=user01",
+	    &ee_key, ca, ca_key, now - DAY, 0);
+	ee_expired = fx_issue(GMPKI_CERT_EE_SIGN, "/C=CN/O=测试企业/CN=old",
+	    &ee_key, ca, ca_key, now - YEAR, now - DAY);
+	ee_future = fx_issue(GMPKI_CERT_EE_SIGN, "/C=CN/O=测试企业/CN=future",
+	    &ee_key, ca, ca_key, now + DAY, now + YEAR);
+	responder = fx_issue(GMPKI_CERT_OCSP, FX_OCSP_NAME, &resp_key, ca,
+	    ca_key, nb, now + YEAR);
+	fx_ca_pair("/C=CN/O=Other/CN=Other Root", "/C=CN/O=Other/CN=Other CA",
+	    nb, now + 20 * YEAR, now + 10 * YEAR, &root2_key, &root2, &ca2_key,
+	    &ca2);
+	ee2 = fx_issue(GMPKI_CERT_EE_SIGN, "/C=CN/O=测试企业/CN=user01",
+	    &ee_key, ca2, ca2_key, nb, now + YEAR);
+	CHECK_OK(gmpki_sm2_keygen(&evil_key));
 }
 
 static void
@@ -81,12 +47,8 @@ pki_free(void)
 	    root2, ca2, ee2 };
 	EVP_PKEY *keys[] = { root_key, ca_key, ee_key, resp_key, root2_key,
 	    ca2_key, evil_key };
-	size_t i;
 
-	for (i = 0; i < sizeof(certs) / sizeof(certs[0]); i++)
-		X509_free(certs[i]);
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		EVP_PKEY_free(keys[i]);
+	fx_free(certs, FX_N(certs), keys, FX_N(keys));
 }
 
 static STACK_OF(X509) *
@@ -323,15 +285,7 @@ static X509_CRL *
 crl_of(X509 *issuer, EVP_PKEY *key, X509 *revoked, int reason, time_t tu,
     time_t nu)
 {
-	struct gmpki_revoked e;
-	X509_CRL *crl = NULL;
-
-	e.serial = revoked != NULL ? X509_get0_serialNumber(revoked) : NULL;
-	e.revoked_at = now - 3000;
-	e.reason = reason;
-	CHECK_OK(gmpki_crl_create(issuer, key, &e, revoked != NULL ? 1 : 0, 7,
-	    tu, nu, NULL, &crl));
-	return crl;
+	return fx_crl(issuer, key, revoked, now - 3000, reason, 7, tu, nu);
 }
 
 static void
@@ -356,8 +310,8 @@ test_crl(void)
 	foreign = crl_of(ca2, ca2_key, ee, GMPKI_REASON_KEY_COMPROMISE,
 	    now - 60, now + DAY);
 	/* A look-alike CA: same name, another key. */
-	fake_ca = issue(GMPKI_CERT_ISSUING, "/C=CN/O=CertHelper/CN=Test CA",
-	    evil_key, root, root_key, now - DAY, now + YEAR);
+	fake_ca = fx_issue(GMPKI_CERT_ISSUING, FX_CA_NAME, &evil_key, root,
+	    root_key, now - DAY, now + YEAR);
 	forged = crl_of(fake_ca, evil_key, NULL, 0, now - 60, now + DAY);
 	other = NULL;
 
@@ -466,23 +420,9 @@ static int
 ocsp_for(X509 *cert, unsigned char **out, size_t *outlen)
 {
 	struct gmpki_ocsp_responder r;
-	OCSP_REQUEST *req = NULL;
-	unsigned char *der = NULL;
-	size_t len = 0;
-	int rc;
 
-	memset(&r, 0, sizeof(r));
-	r.issuer = ca;
-	r.signer = responder;
-	r.signer_key = resp_key;
-	r.validity_secs = 3600;
-	r.lookup = lookup;
-	CHECK_OK(gmpki_ocsp_request_create(cert, ca, 0, 1, &req));
-	CHECK_OK(gmpki_ocsp_request_to_der(req, &der, &len));
-	rc = gmpki_ocsp_respond(&r, der, len, now, out, outlen);
-	free(der);
-	OCSP_REQUEST_free(req);
-	return rc;
+	fx_responder(&r, ca, responder, resp_key, 3600, lookup);
+	return fx_ocsp_ask(&r, cert, ca, 0, 1, now, NULL, out, outlen);
 }
 
 static void
@@ -495,8 +435,8 @@ test_ocsp(void)
 	size_t len = 0;
 	X509 *ee_b;
 
-	ee_b = issue(GMPKI_CERT_EE_SIGN, "/C=CN/O=测试企业/CN=user02", ee_key,
-	    ca, ca_key, now - DAY, 0);
+	ee_b = fx_issue(GMPKI_CERT_EE_SIGN, "/C=CN/O=测试企业/CN=user02",
+	    &ee_key, ca, ca_key, now - DAY, 0);
 	opts_init(&o, inter);
 	o.require_revocation = 1;
 
