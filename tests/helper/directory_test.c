@@ -8,6 +8,7 @@
  * 0600 for the next start.
  */
 #include "test.h"
+#include "fixture.h"
 
 #include "helper.h"
 
@@ -24,69 +25,20 @@ static EVP_PKEY *root_key, *ca_key, *doc_key, *ocsp_key;
 static EVP_PKEY *root2_key, *ca2_key, *doc2_key;
 static X509 *root, *ca, *doc, *ocsp, *root2, *ca2, *doc2;
 
-static X509 *
-issue(enum gmpki_cert_kind kind, const char *subject, EVP_PKEY *key,
-    X509 *issuer, EVP_PKEY *issuer_key)
-{
-	struct gmpki_issue_params p;
-	X509_NAME *name = NULL;
-	X509 *x = NULL;
-
-	memset(&p, 0, sizeof(p));
-	CHECK_OK(gmpki_name_parse(subject, &name));
-	p.kind = kind;
-	p.subject = name;
-	p.subject_key = key;
-	p.issuer_cert = issuer;
-	p.issuer_key = issuer_key;
-	CHECK_OK(gmpki_cert_issue(&p, &x));
-	X509_NAME_free(name);
-	return x;
-}
-
 static void
 pki_setup(void)
 {
-	CHECK_OK(gmpki_sm2_keygen(&root_key));
-	CHECK_OK(gmpki_sm2_keygen(&ca_key));
-	CHECK_OK(gmpki_sm2_keygen(&doc_key));
-	CHECK_OK(gmpki_sm2_keygen(&ocsp_key));
-	CHECK_OK(gmpki_sm2_keygen(&root2_key));
-	CHECK_OK(gmpki_sm2_keygen(&ca2_key));
-	CHECK_OK(gmpki_sm2_keygen(&doc2_key));
-	root = issue(GMPKI_CERT_ROOT, "/C=CN/O=T/CN=Root", root_key, NULL,
-	    root_key);
-	ca = issue(GMPKI_CERT_ISSUING, "/C=CN/O=T/CN=CA", ca_key, root,
-	    root_key);
-	doc = issue(GMPKI_CERT_DOCSIGN, "/C=CN/O=T/CN=Doc", doc_key, ca,
-	    ca_key);
-	ocsp = issue(GMPKI_CERT_OCSP, "/C=CN/O=T/CN=OCSP", ocsp_key, ca,
-	    ca_key);
-	root2 = issue(GMPKI_CERT_ROOT, "/C=CN/O=T/CN=Root", root2_key, NULL,
-	    root2_key);
-	ca2 = issue(GMPKI_CERT_ISSUING, "/C=CN/O=T/CN=CA", ca2_key, root2,
-	    root2_key);
-	doc2 = issue(GMPKI_CERT_DOCSIGN, "/C=CN/O=T/CN=Doc", doc2_key, ca2,
-	    ca2_key);
-}
-
-static char *
-pem(X509 *a, X509 *b)
-{
-	char *p1 = NULL, *p2 = NULL, *out;
-	size_t l1 = 0, l2 = 0;
-
-	CHECK_OK(gmpki_cert_to_pem(a, &p1, &l1));
-	if (b != NULL)
-		CHECK_OK(gmpki_cert_to_pem(b, &p2, &l2));
-	out = malloc(l1 + l2 + 1);
-	memcpy(out, p1, l1);
-	if (p2 != NULL)
-		memcpy(out + l1, p2, l2);
-	out[l1 + l2] = '\0';
-	free(p1);
-	free(p2);
-	return out;
+	fx_ca_pair("/C=CN/O=T/CN=Root", "/C=CN/O=T/CN=CA", 0, 0, 0, &root_key,
+	    &root, &ca_key, &ca);
+	doc = fx_issue(GMPKI_CERT_DOCSIGN, "/C=CN/O=T/CN=Doc", &doc_key, ca,
+	    ca_key, 0, 0);
+	ocsp = fx_issue(GMPKI_CERT_OCSP, "/C=CN/O=T/CN=OCSP", &ocsp_key, ca,
+	    ca_key, 0, 0);
+	/* Another root and CA under the same names, with other keys. */
+	fx_ca_pair("/C=CN/O=T/CN=Root", "/C=CN/O=T/CN=CA", 0, 0, 0, &root2_key,
+	    &root2, &ca2_key, &ca2);
+	doc2 = fx_issue(GMPKI_CERT_DOCSIGN, "/C=CN/O=T/CN=Doc", &doc2_key, ca2,
+	    ca2_key, 0, 0);
 }
 
 static char *
@@ -128,8 +80,8 @@ answer(const char *service, long long t, EVP_PKEY *key, X509 *signer,
 		sig[siglen - 3] ^= 0x01;
 	d64 = b64((unsigned char *)d, strlen(d));
 	s64 = b64(sig, siglen);
-	sp = pem(signer, NULL);
-	cp = pem(c1, c2);
+	sp = fx_pem(signer, NULL);
+	cp = fx_pem(c1, c2);
 	j = json_pack("{s:s, s:s, s:s, s:s}", "directory", d64, "signature",
 	    s64, "signer", sp, "chain", cp);
 	out = json_dumps(j, JSON_COMPACT);
@@ -345,19 +297,12 @@ main(void)
 	RUN(test_no_docsign_eku);
 	RUN(test_other_service_and_malformed);
 	RUN(test_ctx);
-	X509_free(root);
-	X509_free(ca);
-	X509_free(doc);
-	X509_free(ocsp);
-	X509_free(root2);
-	X509_free(ca2);
-	X509_free(doc2);
-	EVP_PKEY_free(root_key);
-	EVP_PKEY_free(ca_key);
-	EVP_PKEY_free(doc_key);
-	EVP_PKEY_free(ocsp_key);
-	EVP_PKEY_free(root2_key);
-	EVP_PKEY_free(ca2_key);
-	EVP_PKEY_free(doc2_key);
+	{
+		X509 *certs[] = { root, ca, doc, ocsp, root2, ca2, doc2 };
+		EVP_PKEY *keys[] = { root_key, ca_key, doc_key, ocsp_key,
+		    root2_key, ca2_key, doc2_key };
+
+		fx_free(certs, FX_N(certs), keys, FX_N(keys));
+	}
 	TEST_MAIN_END();
 }

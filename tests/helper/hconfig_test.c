@@ -4,11 +4,11 @@
  * and the save/load round trip.
  */
 #include "test.h"
+#include "fixture.h"
 
 #include "hconfig.h"
 
 #include <fcntl.h>
-#include <ftw.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,40 +17,11 @@
 static char tmpdir[] = "/tmp/helper_hconfig_test.XXXXXX";
 static char home[600];
 
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void
-rm_rf(const char *path)
-{
-	nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
+/* A path under the fake HOME. */
 static const char *
 hpath(const char *rel)
 {
-	static char buf[4][768];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", home, rel);
-	return buf[i];
-}
-
-static int
-mode_of(const char *path)
-{
-	struct stat st;
-
-	if (stat(path, &st) != 0)
-		return -1;
-	return (int)(st.st_mode & 07777);
+	return fx_path(home, rel);
 }
 
 static void
@@ -275,9 +246,9 @@ test_save_round_trip(void)
 	c.port = 17999;
 	c.log_max_bytes = 5L * 1024 * 1024;
 	CHECK_OK(helper_config_save(&c));
-	CHECK(mode_of(c.config_file) == 0600);
-	CHECK(mode_of(c.config_dir) == 0700);
-	CHECK(mode_of(hpath("fresh")) == 0700);
+	CHECK(fx_mode_of(c.config_file) == 0600);
+	CHECK(fx_mode_of(c.config_dir) == 0700);
+	CHECK(fx_mode_of(hpath("fresh")) == 0700);
 
 	CHECK_OK(helper_config_paths(&d));
 	CHECK_OK(helper_config_load(&d, err, sizeof(err)));
@@ -293,7 +264,7 @@ test_save_round_trip(void)
 	CHECK_OK(helper_config_load(&d, err, sizeof(err)));
 	CHECK_STR(d.service_url, "");
 	CHECK_STR(d.root_sm3, "");
-	CHECK(mode_of(c.config_file) == 0600);
+	CHECK(fx_mode_of(c.config_file) == 0600);
 
 	/* What load would refuse is not written. */
 	c.port = 80;
@@ -332,6 +303,6 @@ main(void)
 	RUN(test_load_errors);
 	RUN(test_save_round_trip);
 
-	rm_rf(tmpdir);
+	fx_rm_rf(tmpdir);
 	TEST_MAIN_END();
 }

@@ -7,26 +7,17 @@
  * missing or hostile arguments) and of list on an empty keystore.
  */
 #include "test.h"
+#include "fixture.h"
 
 #include "helper.h"
 #include "ipc.h"
 
 #include <fcntl.h>
-#include <ftw.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 static char tmpdir[] = "/tmp/helper_ipc_test.XXXXXX";
-
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
 
 /* Writes raw bytes into one end of a socketpair and reads a frame at the
  * other end. */
@@ -249,6 +240,6 @@ main(void)
 	RUN(test_socket);
 	RUN(test_dispatch);
 	RUN(test_local_status);
-	nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	fx_rm_rf(tmpdir);
 	TEST_MAIN_END();
 }

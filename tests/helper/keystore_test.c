@@ -4,12 +4,12 @@
  * leftovers of a crash, deletion and the remembered choices.
  */
 #include "test.h"
+#include "fixture.h"
 
 #include "keystore.h"
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -24,31 +24,11 @@ static char ksdir[512];
 static EVP_PKEY *root_key, *iss_key;
 static X509 *root, *iss;
 
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void
-rm_rf(const char *path)
-{
-	nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 /* A path under the keystore (static buffers, rotated). */
 static const char *
 kpath(const char *rel)
 {
-	static char buf[8][768];
-	static int i;
-
-	i = (i + 1) % 8;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", ksdir, rel);
-	return buf[i];
+	return fx_path(ksdir, rel);
 }
 
 static const char *
@@ -61,24 +41,6 @@ ipath(const char *id, const char *file)
 	snprintf(buf[i], sizeof(buf[i]), "%s/identities/%s%s%s", ksdir, id,
 	    file != NULL ? "/" : "", file != NULL ? file : "");
 	return buf[i];
-}
-
-static int
-mode_of(const char *path)
-{
-	struct stat st;
-
-	if (lstat(path, &st) != 0)
-		return -1;
-	return (int)(st.st_mode & 07777);
-}
-
-static int
-exists(const char *path)
-{
-	struct stat st;
-
-	return lstat(path, &st) == 0;
 }
 
 /* The whole file into *out (malloc'ed), or -1. */
@@ -108,29 +70,9 @@ put(const char *path, const unsigned char *data, size_t n)
 static void
 make_cas(void)
 {
-	struct gmpki_issue_params p;
-	X509_NAME *n = NULL;
-
-	CHECK_OK(gmpki_sm2_keygen(&root_key));
-	CHECK_OK(gmpki_sm2_keygen(&iss_key));
-	CHECK_OK(gmpki_name_parse("/C=CN/O=测试CA/CN=Test Root CA", &n));
-	memset(&p, 0, sizeof(p));
-	p.kind = GMPKI_CERT_ROOT;
-	p.subject = n;
-	p.subject_key = root_key;
-	p.issuer_key = root_key;
-	CHECK_OK(gmpki_cert_issue(&p, &root));
-	X509_NAME_free(n);
-	n = NULL;
-	CHECK_OK(gmpki_name_parse("/C=CN/O=测试CA/CN=Test Issuing CA", &n));
-	memset(&p, 0, sizeof(p));
-	p.kind = GMPKI_CERT_ISSUING;
-	p.subject = n;
-	p.subject_key = iss_key;
-	p.issuer_cert = root;
-	p.issuer_key = root_key;
-	CHECK_OK(gmpki_cert_issue(&p, &iss));
-	X509_NAME_free(n);
+	fx_ca_pair("/C=CN/O=测试CA/CN=Test Root CA",
+	    "/C=CN/O=测试CA/CN=Test Issuing CA", 0, 0, 0, &root_key, &root,
+	    &iss_key, &iss);
 }
 
 /* A new key and its end-entity certificate from the issuing CA. */
@@ -251,12 +193,12 @@ test_open_creates(void)
 	long n, n2;
 
 	/* Parents are made too (a fresh account has no ~/.local/share). */
-	CHECK(!exists(ksdir));
+	CHECK(!fx_exists(ksdir));
 	CHECK_OK(helper_keystore_open(ksdir, &ks));
 	CHECK(ks != NULL);
-	CHECK(mode_of(ksdir) == 0700);
-	CHECK(mode_of(kpath("identities")) == 0700);
-	CHECK(mode_of(kpath(".storekey")) == 0600);
+	CHECK(fx_mode_of(ksdir) == 0700);
+	CHECK(fx_mode_of(kpath("identities")) == 0700);
+	CHECK(fx_mode_of(kpath(".storekey")) == 0600);
 	n = slurp(kpath(".storekey"), &sk);
 	CHECK(n == 65);
 	if (n == 65) {
@@ -309,12 +251,12 @@ test_add_list_get(void)
 	CHECK(strncmp(info.sm3_fp, id_a, HELPER_ID_LEN) == 0);
 
 	/* Modes: folders 0700, files 0600. */
-	CHECK(mode_of(ipath(id_a, NULL)) == 0700);
-	CHECK(mode_of(ipath(id_a, "key.pem")) == 0600);
-	CHECK(mode_of(ipath(id_a, "cert.pem")) == 0600);
-	CHECK(mode_of(ipath(id_a, "chain.pem")) == 0600);
-	CHECK(mode_of(ipath(id_a, "meta")) == 0600);
-	CHECK(mode_of(ipath(id_b, "key.pem")) == 0600);
+	CHECK(fx_mode_of(ipath(id_a, NULL)) == 0700);
+	CHECK(fx_mode_of(ipath(id_a, "key.pem")) == 0600);
+	CHECK(fx_mode_of(ipath(id_a, "cert.pem")) == 0600);
+	CHECK(fx_mode_of(ipath(id_a, "chain.pem")) == 0600);
+	CHECK(fx_mode_of(ipath(id_a, "meta")) == 0600);
+	CHECK(fx_mode_of(ipath(id_b, "key.pem")) == 0600);
 
 	/* The key on disk is encrypted, with or without a PIN. */
 	{
@@ -664,7 +606,7 @@ test_choices(void)
 	    GMPKI_ERR_NOT_FOUND);
 	CHECK_OK(helper_keystore_remember(ks, "wanfeng", id_a));
 	CHECK_OK(helper_keystore_remember(ks, "tongfang-2", id_b));
-	CHECK(mode_of(kpath("choices")) == 0600);
+	CHECK(fx_mode_of(kpath("choices")) == 0600);
 	CHECK_OK(helper_keystore_recall(ks, "wanfeng", id));
 	CHECK_STR(id, id_a);
 	CHECK_OK(helper_keystore_recall(ks, "tongfang-2", id));
@@ -726,7 +668,7 @@ test_delete(void)
 	CHECK_OK(helper_keystore_remember(ks, "wanfeng", id_a));
 	CHECK_OK(helper_keystore_remember(ks, "tongfang", id_b));
 	CHECK_OK(helper_keystore_delete(ks, id_a));
-	CHECK(!exists(ipath(id_a, NULL)));
+	CHECK(!fx_exists(ipath(id_a, NULL)));
 	CHECK_RC(helper_keystore_get(ks, id_a, NULL, NULL, NULL),
 	    GMPKI_ERR_NOT_FOUND);
 	CHECK_RC(helper_keystore_delete(ks, id_a), GMPKI_ERR_NOT_FOUND);
@@ -772,8 +714,8 @@ test_leftovers(void)
 	close(fd);
 
 	CHECK_OK(helper_keystore_open(ksdir, &ks));
-	CHECK(!exists(tmp));
-	CHECK(!exists(del));
+	CHECK(!fx_exists(tmp));
+	CHECK(!fx_exists(del));
 	helper_keystore_close(ks);
 
 	/* While open, list does not show one. */
@@ -783,7 +725,7 @@ test_leftovers(void)
 	CHECK(s.n == 2 && s.rc[0] == 0 && s.rc[1] == 0);
 	helper_keystore_close(ks);
 	CHECK_OK(helper_keystore_open(ksdir, &ks));
-	CHECK(!exists(tmp));
+	CHECK(!fx_exists(tmp));
 	helper_keystore_close(ks);
 }
 
@@ -873,6 +815,6 @@ main(void)
 	EVP_PKEY_free(iss_key);
 	X509_free(root);
 	X509_free(iss);
-	rm_rf(tmpdir);
+	fx_rm_rf(tmpdir);
 	TEST_MAIN_END();
 }

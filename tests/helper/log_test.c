@@ -4,23 +4,14 @@
  * FILE.1 past the size limit with one old file kept.
  */
 #include "test.h"
+#include "fixture.h"
 
 #include "log.h"
 
-#include <ftw.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 static char tmpdir[] = "/tmp/helper_log_test.XXXXXX";
-
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
 
 static long
 file_size(const char *path)
@@ -28,17 +19,6 @@ file_size(const char *path)
 	struct stat st;
 
 	return stat(path, &st) == 0 ? (long)st.st_size : -1;
-}
-
-static char *
-slurp(const char *path)
-{
-	unsigned char *buf = NULL;
-	size_t len;
-
-	if (gmpki_file_read(path, 1 << 20, &buf, &len) != 0)
-		return NULL;
-	return (char *)buf;
 }
 
 static void
@@ -53,7 +33,7 @@ test_lines(void)
 	helper_log(HELPER_LOG_ERROR, "two\nlines\x1b[31m");
 	helper_log_close();
 	CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600);
-	s = slurp(path);
+	s = fx_slurp(path, NULL);
 	CHECK(s != NULL);
 	if (s != NULL) {
 		CHECK(strstr(s, " INFO hello 42\n") != NULL);
@@ -80,7 +60,7 @@ test_rotation(void)
 	CHECK(file_size(path) > 0 && file_size(path) <= 1000);
 	CHECK(file_size(old) > 0 && file_size(old) <= 1000);
 	/* the newest line is in FILE, one older file only */
-	s = slurp(path);
+	s = fx_slurp(path, NULL);
 	CHECK(s != NULL && strstr(s, "line 39") != NULL);
 	free(s);
 	snprintf(old, sizeof(old), "%s.2", path);
@@ -105,6 +85,6 @@ main(void)
 	RUN(test_lines);
 	RUN(test_rotation);
 	RUN(test_refuses_symlink);
-	nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	fx_rm_rf(tmpdir);
 	TEST_MAIN_END();
 }

@@ -11,8 +11,8 @@
  *       account and purpose, and usable once.
  */
 #include "test.h"
+#include "fixture.h"
 
-#include <ftw.h>
 #include <stdint.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -22,15 +22,6 @@
 #include "store.h"
 
 static char tmpdir[] = "/tmp/helper_ticket_test.XXXXXX";
-
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
 
 static int
 make_ticket(const char *dbpath, const char *user, const char *purpose)
@@ -108,6 +99,6 @@ main(int argc, char **argv)
 	if (mkdtemp(tmpdir) == NULL)
 		return 1;
 	RUN(test_ticket);
-	nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	fx_rm_rf(tmpdir);
 	TEST_MAIN_END();
 }

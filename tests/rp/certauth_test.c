@@ -1,15 +1,13 @@
 /* certauth_test.c - libcertauth: every login outcome, with certificates made
  * by libgmpki, statements signed here, and an injected clock. */
 #include "test.h"
+#include "fixture.h"
 
 #include <pthread.h>
 #include <time.h>
 
 #include "certauth/certauth.h"
 
-#define USCC "91350100M000100Y43"
-#define DAY (24L * 60 * 60)
-#define YEAR (365L * DAY)
 #define RP_ID "wanfeng-zhibao"
 #define ORIGIN "https://zhibao.example.cn"
 
@@ -28,74 +26,32 @@ test_clock(void *arg)
 	return clock_now;
 }
 
-static X509 *
-issue(enum gmpki_cert_kind kind, const char *subject, EVP_PKEY *key,
-    X509 *issuer, EVP_PKEY *issuer_key, time_t nb, time_t na)
-{
-	struct gmpki_issue_params p;
-	X509_NAME *name = NULL;
-	X509 *x = NULL;
-
-	memset(&p, 0, sizeof(p));
-	CHECK_OK(gmpki_name_parse(subject, &name));
-	p.kind = kind;
-	p.subject = name;
-	p.subject_key = key;
-	p.issuer_cert = issuer;
-	p.issuer_key = issuer_key;
-	p.not_before = nb;
-	p.not_after = na;
-	p.uscc = USCC;
-	CHECK_OK(gmpki_cert_issue(&p, &x));
-	X509_NAME_free(name);
-	return x;
-}
-
-static char *
-pem_of(X509 *x)
-{
-	char *s = NULL;
-	size_t n = 0;
-
-	CHECK_OK(gmpki_cert_to_pem(x, &s, &n));
-	return s;
-}
-
 static void
 pki_setup(void)
 {
 	time_t nb = base - 10 * DAY;
 
-	CHECK_OK(gmpki_sm2_keygen(&root_key));
-	CHECK_OK(gmpki_sm2_keygen(&ca_key));
-	CHECK_OK(gmpki_sm2_keygen(&ee_key));
-	CHECK_OK(gmpki_sm2_keygen(&resp_key));
-	CHECK_OK(gmpki_sm2_keygen(&root2_key));
-	CHECK_OK(gmpki_sm2_keygen(&ca2_key));
-	root = issue(GMPKI_CERT_ROOT, "/C=CN/O=CertHelper/CN=Test Root",
-	    root_key, NULL, root_key, base - 2 * YEAR, base + 20 * YEAR);
-	ca = issue(GMPKI_CERT_ISSUING, "/C=CN/O=CertHelper/CN=Test CA",
-	    ca_key, root, root_key, base - 2 * YEAR, base + 10 * YEAR);
-	ee = issue(GMPKI_CERT_EE_SIGN, "/C=CN/O=测试企业/CN=user01", ee_key,
-	    ca, ca_key, base - DAY, base + YEAR);
-	ee_expired = issue(GMPKI_CERT_EE_SIGN, "/C=CN/O=测试企业/CN=user01",
-	    ee_key, ca, ca_key, base - YEAR, base - DAY);
-	ee_future = issue(GMPKI_CERT_EE_SIGN, "/C=CN/O=测试企业/CN=user01",
-	    ee_key, ca, ca_key, base + DAY, base + YEAR);
-	ee_soon = issue(GMPKI_CERT_EE_SIGN, "/C=CN/O=测试企业/CN=user01",
-	    ee_key, ca, ca_key, base - YEAR, base + 10 * DAY);
-	ee_other = issue(GMPKI_CERT_EE_SIGN, "/C=CN/O=测试企业/CN=user02",
-	    ee_key, ca, ca_key, base - DAY, base + YEAR);
-	responder = issue(GMPKI_CERT_OCSP, "/C=CN/O=CertHelper/CN=Test OCSP",
-	    resp_key, ca, ca_key, nb, base + YEAR);
-	root2 = issue(GMPKI_CERT_ROOT, "/C=CN/O=CertHelper/CN=Test Root",
-	    root2_key, NULL, root2_key, nb, base + 20 * YEAR);
-	ca2 = issue(GMPKI_CERT_ISSUING, "/C=CN/O=CertHelper/CN=Test CA",
-	    ca2_key, root2, root2_key, nb, base + 10 * YEAR);
-	ee2 = issue(GMPKI_CERT_EE_SIGN, "/C=CN/O=测试企业/CN=user01", ee_key,
-	    ca2, ca2_key, nb, base + YEAR);
-	ca_pem = pem_of(ca);
-	ca2_pem = pem_of(ca2);
+	fx_ca_pair(FX_ROOT_NAME, FX_CA_NAME, base - 2 * YEAR, base + 20 * YEAR,
+	    base + 10 * YEAR, &root_key, &root, &ca_key, &ca);
+	ee = fx_issue(GMPKI_CERT_EE_SIGN, "/C=CN/O=测试企业/CN=user01",
+	    &ee_key, ca, ca_key, base - DAY, base + YEAR);
+	ee_expired = fx_issue(GMPKI_CERT_EE_SIGN, "/C=CN/O=测试企业/CN=user01",
+	    &ee_key, ca, ca_key, base - YEAR, base - DAY);
+	ee_future = fx_issue(GMPKI_CERT_EE_SIGN, "/C=CN/O=测试企业/CN=user01",
+	    &ee_key, ca, ca_key, base + DAY, base + YEAR);
+	ee_soon = fx_issue(GMPKI_CERT_EE_SIGN, "/C=CN/O=测试企业/CN=user01",
+	    &ee_key, ca, ca_key, base - YEAR, base + 10 * DAY);
+	ee_other = fx_issue(GMPKI_CERT_EE_SIGN, "/C=CN/O=测试企业/CN=user02",
+	    &ee_key, ca, ca_key, base - DAY, base + YEAR);
+	responder = fx_issue(GMPKI_CERT_OCSP, FX_OCSP_NAME, &resp_key, ca,
+	    ca_key, nb, base + YEAR);
+	/* Another CA under the same names, with other keys. */
+	fx_ca_pair(FX_ROOT_NAME, FX_CA_NAME, nb, base + 20 * YEAR,
+	    base + 10 * YEAR, &root2_key, &root2, &ca2_key, &ca2);
+	ee2 = fx_issue(GMPKI_CERT_EE_SIGN, "/C=CN/O=测试企业/CN=user01",
+	    &ee_key, ca2, ca2_key, nb, base + YEAR);
+	ca_pem = fx_pem(ca, NULL);
+	ca2_pem = fx_pem(ca2, NULL);
 }
 
 static void
@@ -105,12 +61,8 @@ pki_free(void)
 	    ee_other, responder, root2, ca2, ee2 };
 	EVP_PKEY *keys[] = { root_key, ca_key, ee_key, resp_key, root2_key,
 	    ca2_key };
-	size_t i;
 
-	for (i = 0; i < sizeof(certs) / sizeof(certs[0]); i++)
-		X509_free(certs[i]);
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		EVP_PKEY_free(keys[i]);
+	fx_free(certs, FX_N(certs), keys, FX_N(keys));
 	free(ca_pem);
 	free(ca2_pem);
 }
@@ -144,28 +96,15 @@ revocation_cb(void *arg, X509 *cert, X509 *issuer, unsigned char **der,
     size_t *len)
 {
 	struct gmpki_ocsp_responder r;
-	OCSP_REQUEST *req = NULL;
-	unsigned char *q = NULL;
-	size_t qlen = 0;
-	int rc;
 
 	(void)arg;
 	ocsp_calls++;
 	if (ocsp_refuse)
 		return -1;
 	CHECK(X509_cmp(issuer, ca) == 0);
-	memset(&r, 0, sizeof(r));
-	r.issuer = ca;
-	r.signer = responder;
-	r.signer_key = resp_key;
-	r.validity_secs = 3600;
-	r.lookup = lookup;
-	CHECK_OK(gmpki_ocsp_request_create(cert, issuer, 0, 0, &req));
-	CHECK_OK(gmpki_ocsp_request_to_der(req, &q, &qlen));
-	rc = gmpki_ocsp_respond(&r, q, qlen, clock_now + ocsp_shift, der, len);
-	free(q);
-	OCSP_REQUEST_free(req);
-	return rc;
+	fx_responder(&r, ca, responder, resp_key, 3600, lookup);
+	return fx_ocsp_ask(&r, cert, issuer, 0, 0, clock_now + ocsp_shift, NULL,
+	    der, len);
 }
 
 /* --- helpers -------------------------------------------------------------- */
@@ -232,7 +171,7 @@ login_sign(struct login *l, const char *raw, size_t rawlen,
 		CHECK_OK(gmpki_sm2_sign(key, NULL, sign_over,
 		    strlen(sign_over), sig, &siglen));
 	CHECK_OK(certauth_b64url_encode(sig, siglen, &l->signature));
-	l->cert = pem_of(cert);
+	l->cert = fx_pem(cert, NULL);
 	l->chain = (char *)chain;
 }
 
@@ -602,8 +541,9 @@ test_binding(void)
 		EVP_PKEY *k2 = NULL;
 		X509 *other;
 		CHECK_OK(gmpki_sm2_keygen(&k2));
-		other = issue(GMPKI_CERT_EE_SIGN, "/C=CN/O=测试企业/CN=user01",
-		    k2, ca, ca_key, base - DAY, base + YEAR);
+		other = fx_issue(GMPKI_CERT_EE_SIGN,
+		    "/C=CN/O=测试企业/CN=user01", &k2, ca, ca_key, base - DAY,
+		    base + YEAR);
 		memset(&o, 0, sizeof(o));
 		o.cert = other;
 		CHECK_RC(run(c, "s", "s", &o, &r), CERTAUTH_ERR_SIGNATURE);
@@ -842,18 +782,9 @@ static STACK_OF(X509_CRL) *
 crls_make(X509 *issuer, EVP_PKEY *key, X509 *revoked)
 {
 	STACK_OF(X509_CRL) *sk = sk_X509_CRL_new_null();
-	struct gmpki_revoked e;
-	X509_CRL *crl = NULL;
+	X509_CRL *crl = fx_crl(issuer, key, revoked, clock_now - 100,
+	    GMPKI_REASON_KEY_COMPROMISE, 1, clock_now - 60, clock_now + DAY);
 
-	memset(&e, 0, sizeof(e));
-	if (revoked != NULL) {
-		e.serial = X509_get0_serialNumber(revoked);
-		e.revoked_at = clock_now - 100;
-		e.reason = GMPKI_REASON_KEY_COMPROMISE;
-	}
-	CHECK_OK(gmpki_crl_create(issuer, key, revoked != NULL ? &e : NULL,
-	    revoked != NULL ? 1 : 0, 1, clock_now - 60, clock_now + DAY, NULL,
-	    &crl));
 	CHECK(sk != NULL && sk_X509_CRL_push(sk, crl) == 1);
 	return sk;
 }
