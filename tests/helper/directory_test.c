@@ -110,6 +110,18 @@ verify(const char *body)
 	return rc;
 }
 
+/* verify() of answer(...); the answer is freed. */
+static int
+verify_answer(const char *service, EVP_PKEY *key, X509 *signer, X509 *c1,
+    X509 *c2, enum tamper tm)
+{
+	char *a = answer(service, 1000, key, signer, c1, c2, tm);
+	int rc = verify(a);
+
+	free(a);
+	return rc;
+}
+
 static void
 test_good(void)
 {
@@ -137,57 +149,40 @@ test_good(void)
 static void
 test_tampered(void)
 {
-	char *a;
-
-	a = answer(SERVICE, 1000, doc_key, doc, ca, root, T_DIR);
-	CHECK_RC(verify(a), GMPKI_ERR_SIGNATURE);
-	free(a);
-	a = answer(SERVICE, 1000, doc_key, doc, ca, root, T_SIG);
-	CHECK_RC(verify(a), GMPKI_ERR_SIGNATURE);
-	free(a);
+	CHECK_RC(verify_answer(SERVICE, doc_key, doc, ca, root, T_DIR),
+	    GMPKI_ERR_SIGNATURE);
+	CHECK_RC(verify_answer(SERVICE, doc_key, doc, ca, root, T_SIG),
+	    GMPKI_ERR_SIGNATURE);
 	/* signed by the right key, but the signer field is another cert */
-	a = answer(SERVICE, 1000, ocsp_key, doc, ca, root, T_NONE);
-	CHECK_RC(verify(a), GMPKI_ERR_SIGNATURE);
-	free(a);
+	CHECK_RC(verify_answer(SERVICE, ocsp_key, doc, ca, root, T_NONE),
+	    GMPKI_ERR_SIGNATURE);
 }
 
 static void
 test_foreign_root(void)
 {
-	char *a;
-
 	/* another service's own, complete chain: its root is not ours */
-	a = answer(SERVICE, 1000, doc2_key, doc2, ca2, root2, T_NONE);
-	CHECK_RC(verify(a), HELPER_ERR_FOREIGN_CHAIN);
-	free(a);
+	CHECK_RC(verify_answer(SERVICE, doc2_key, doc2, ca2, root2, T_NONE),
+	    HELPER_ERR_FOREIGN_CHAIN);
 	/* our chain sent along does not help a foreign signer */
-	a = answer(SERVICE, 1000, doc2_key, doc2, ca, root, T_NONE);
-	CHECK_RC(verify(a), HELPER_ERR_FOREIGN_CHAIN);
-	free(a);
+	CHECK_RC(verify_answer(SERVICE, doc2_key, doc2, ca, root, T_NONE),
+	    HELPER_ERR_FOREIGN_CHAIN);
 }
 
 static void
 test_no_docsign_eku(void)
 {
-	char *a;
-
-	a = answer(SERVICE, 1000, ocsp_key, ocsp, ca, root, T_NONE);
-	CHECK_RC(verify(a), GMPKI_ERR_CERT_PROFILE);
-	free(a);
-	a = answer(SERVICE, 1000, ca_key, ca, root, NULL, T_NONE);
-	CHECK_RC(verify(a), GMPKI_ERR_CERT_PROFILE);
-	free(a);
+	CHECK_RC(verify_answer(SERVICE, ocsp_key, ocsp, ca, root, T_NONE),
+	    GMPKI_ERR_CERT_PROFILE);
+	CHECK_RC(verify_answer(SERVICE, ca_key, ca, root, NULL, T_NONE),
+	    GMPKI_ERR_CERT_PROFILE);
 }
 
 static void
 test_other_service_and_malformed(void)
 {
-	char *a;
-
-	a = answer(OTHER, 1000, doc_key, doc, ca, root,
-	    T_NONE);
-	CHECK_RC(verify(a), HELPER_ERR_PROTOCOL);
-	free(a);
+	CHECK_RC(verify_answer(OTHER, doc_key, doc, ca, root, T_NONE),
+	    HELPER_ERR_PROTOCOL);
 	CHECK_RC(verify("{}"), HELPER_ERR_PROTOCOL);
 	CHECK_RC(verify("not json"), HELPER_ERR_PROTOCOL);
 	CHECK_RC(verify("{\"directory\":\"e30=\",\"signature\":\"!!!!\","
