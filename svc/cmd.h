@@ -121,16 +121,31 @@ struct admin_sub {
  */
 int admin_dispatch(const char *group, const char *usage,
     const struct admin_sub *subs, int argc, char **argv);
-/* The audit row of an admin action (svc_audit_append_tx), inside the
- * command's write transaction; 0 or an error code. */
-int admin_audit(struct admin *a, const char *action, const char *object,
-    const char *detail);
+/* cmd_getopt (no operands), then admin_open of *data, which an option
+ * fills: for subcommands with nothing to check in between.  CMD_OK,
+ * CMD_HELP or the exit code. */
+int admin_start(struct admin *a, const char *cmd, const char *usage,
+    int argc, char **argv, const struct cmd_opt *opts,
+    const char *const *data);
+/*
+ * admin_open, and with pwhash (len bytes) a password: the first line of
+ * pwfile ("-": stdin) checked by svc_password_policy before DATA is
+ * opened, then hashed at the configured cost.  Prints on error and closes
+ * what it opened.  CMD_OK or the exit code.
+ */
+int admin_open_password(struct admin *a, const char *cmd,
+    const char *data_dir, const char *pwfile, char *pwhash, size_t len);
+/* svc_db_begin; prints on error.  CMD_OK or the exit code. */
+int admin_begin(struct admin *a);
+/* The audit row of the action (svc_audit_append_tx) and the commit; on
+ * error admin_abort with what.  CMD_OK or the exit code. */
+int admin_commit(struct admin *a, const char *what, const char *action,
+    const char *object, const char *detail);
 /* Rolls the open transaction back, prints, returns the exit code. */
 int admin_abort(struct admin *a, const char *what, int rc);
-/* The first line of path ("-": stdin), checked by svc_password_policy;
- * prints on error.  Free with admin_password_free.  CMD_OK or exit code. */
-int admin_password_read(const char *cmd, const char *path, char **out);
-void admin_password_free(char *pw);
+/* admin_abort, where a conflict (what exists already) says zh (en). */
+int admin_abort_exists(struct admin *a, const char *what, int rc,
+    const char *zh, const char *en);
 /* s with control characters as \xNN (no terminal escapes from data). */
 void admin_print(FILE *f, const char *s);
 /* s padded to width display columns (East Asian wide = 2). */

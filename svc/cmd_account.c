@@ -77,7 +77,7 @@ account_add(const char *cmd, int argc, char **argv)
 	struct svc_enterprise e;
 	struct admin a;
 	char pwhash[SVC_PWHASH_MAX], zh[256], en[256], expected = '\0';
-	char detail[256], *pw = NULL;
+	char detail[256];
 	int64_t eid = 0;
 	size_t pos = 0;
 	int rc, ret, new_ent = 0;
@@ -115,23 +115,11 @@ account_add(const char *cmd, int argc, char **argv)
 		    "invalid region: at most 63 bytes of UTF-8 text", o.region);
 		return CMD_FAIL;
 	}
-	if ((ret = admin_password_read(cmd, o.pwfile, &pw)) != CMD_OK)
+	if ((ret = admin_open_password(&a, cmd, o.data, o.pwfile, pwhash,
+	    sizeof(pwhash))) != CMD_OK)
 		return ret;
-	if ((ret = admin_open(&a, cmd, o.data)) != CMD_OK) {
-		admin_password_free(pw);
-		return ret;
-	}
-	/* Hashing is slow (pbkdf2_iter): before the write lock is taken. */
-	rc = svc_password_hash(pw, a.cfg.pbkdf2_iter, pwhash, sizeof(pwhash));
-	admin_password_free(pw);
-	if (rc != 0) {
-		ret = admin_error(cmd, "password", rc);
+	if ((ret = admin_begin(&a)) != CMD_OK)
 		goto out;
-	}
-	if ((rc = svc_db_begin(a.db)) != 0) {
-		ret = admin_error(cmd, NULL, rc);
-		goto out;
-	}
 	rc = svc_enterprise_find(a.db, o.uscc, &e);
 	if (rc == 0 && strcmp(e.name, o.org) != 0) {
 		svc_db_rollback(a.db);
@@ -158,22 +146,15 @@ account_add(const char *cmd, int argc, char **argv)
 	}
 	if ((rc = svc_account_add(a.db, o.username, eid, pwhash,
 	    (int64_t)time(NULL), NULL)) != 0) {
-		svc_db_rollback(a.db);
-		if (rc == SVC_ERR_DB_CONFLICT)
-			admin_message(cmd, "用户名已存在",
-			    "username already exists", o.username);
-		else
-			admin_error(cmd, o.username, rc);
-		ret = admin_exit_code(rc);
+		ret = admin_abort_exists(&a, o.username, rc, "用户名已存在",
+		    "username already exists");
 		goto out;
 	}
 	snprintf(detail, sizeof(detail), "uscc %s%s", o.uscc,
 	    new_ent ? ", new enterprise" : "");
-	if ((rc = admin_audit(&a, "account_add", o.username, detail)) != 0 ||
-	    (rc = svc_db_commit(a.db)) != 0) {
-		ret = admin_abort(&a, NULL, rc);
+	if ((ret = admin_commit(&a, NULL, "account_add", o.username,
+	    detail)) != CMD_OK)
 		goto out;
-	}
 	printf("已添加账户 %s (account added)%s\n", o.username,
 	    new_ent ? "，并新建企业 (new enterprise)" : "");
 out:
@@ -199,33 +180,17 @@ account_change(const char *cmd, int argc, char **argv)
 	struct account_opts o;
 	struct svc_account acc;
 	struct admin a;
-	char pwhash[SVC_PWHASH_MAX], *pw = NULL;
+	char pwhash[SVC_PWHASH_MAX];
 	int rc, ret;
 
 	if ((ret = account_getopt(cmd, argc, argv, what == ACCOUNT_PASSWD ?
 	    "dup" : "du", &o)) != CMD_OK)
 		return cmd_status(ret);
-	memset(pwhash, 0, sizeof(pwhash));
-	if (what == ACCOUNT_PASSWD && (ret = admin_password_read(cmd, o.pwfile,
-	    &pw)) != CMD_OK)
+	if ((ret = admin_open_password(&a, cmd, o.data, o.pwfile,
+	    what == ACCOUNT_PASSWD ? pwhash : NULL, sizeof(pwhash))) != CMD_OK)
 		return ret;
-	if ((ret = admin_open(&a, cmd, o.data)) != CMD_OK) {
-		admin_password_free(pw);
-		return ret;
-	}
-	if (pw != NULL) {
-		rc = svc_password_hash(pw, a.cfg.pbkdf2_iter, pwhash,
-		    sizeof(pwhash));
-		admin_password_free(pw);
-		if (rc != 0) {
-			ret = admin_error(cmd, "password", rc);
-			goto out;
-		}
-	}
-	if ((rc = svc_db_begin(a.db)) != 0) {
-		ret = admin_error(cmd, NULL, rc);
+	if ((ret = admin_begin(&a)) != CMD_OK)
 		goto out;
-	}
 	if ((rc = svc_account_find(a.db, o.username, &acc)) != 0) {
 		ret = admin_abort(&a, o.username, rc);
 		goto out;
@@ -245,13 +210,11 @@ account_change(const char *cmd, int argc, char **argv)
 		rc = svc_account_set_password(a.db, acc.id, pwhash);
 		break;
 	}
-	if (rc != 0 || (rc = admin_audit(&a, actions[what], o.username,
-	    "")) != 0 || (rc = svc_db_commit(a.db)) != 0) {
-		ret = admin_abort(&a, o.username, rc);
-		goto out;
-	}
-	printf("账户 %s %s (account %s)\n", o.username, done_zh[what],
-	    done_en[what]);
+	ret = rc != 0 ? admin_abort(&a, o.username, rc) : admin_commit(&a,
+	    o.username, actions[what], o.username, "");
+	if (ret == CMD_OK)
+		printf("账户 %s %s (account %s)\n", o.username, done_zh[what],
+		    done_en[what]);
 out:
 	gmpki_wipe(pwhash, sizeof(pwhash));
 	admin_close(&a);

@@ -92,11 +92,9 @@ audit_show(const char *cmd, int argc, char **argv)
 	size_t i;
 	int rc, ret;
 
-	if ((ret = cmd_getopt(cmd, audit_usage, argc, argv, opts, NULL, 0)) !=
-	    CMD_OK)
+	if ((ret = admin_start(&a, cmd, audit_usage, argc, argv, opts,
+	    &data)) != CMD_OK)
 		return cmd_status(ret);
-	if ((ret = admin_open(&a, cmd, data)) != CMD_OK)
-		return ret;
 	memset(&ring, 0, sizeof(ring));
 	ring.cap = last != NULL ? (size_t)strtol(last, NULL, 10) : 20;
 	if ((ring.v = calloc(ring.cap, sizeof(*ring.v))) == NULL) {
@@ -133,11 +131,9 @@ audit_verify(const char *cmd, int argc, char **argv)
 	char id[32];
 	int rc, ret;
 
-	if ((ret = cmd_getopt(cmd, audit_usage, argc, argv, opts, NULL, 0)) !=
-	    CMD_OK)
+	if ((ret = admin_start(&a, cmd, audit_usage, argc, argv, opts,
+	    &data)) != CMD_OK)
 		return cmd_status(ret);
-	if ((ret = admin_open(&a, cmd, data)) != CMD_OK)
-		return ret;
 	rc = svc_audit_verify(a.db, &rows, &bad);
 	if (rc == SVC_ERR_AUDIT_BROKEN) {
 		snprintf(id, sizeof(id), "%" PRId64, bad);

@@ -258,16 +258,45 @@ admin_close(struct admin *a)
 	a->db = NULL;
 }
 
+int
+admin_start(struct admin *a, const char *cmd, const char *usage,
+    int argc, char **argv, const struct cmd_opt *opts,
+    const char *const *data)
+{
+	int ret;
+
+	if ((ret = cmd_getopt(cmd, usage, argc, argv, opts, NULL, 0)) !=
+	    CMD_OK)
+		return ret;
+	return admin_open(a, cmd, *data);
+}
+
+int
+admin_begin(struct admin *a)
+{
+	int rc;
+
+	if ((rc = svc_db_begin(a->db)) != 0)
+		return admin_error(a->cmd, NULL, rc);
+	return CMD_OK;
+}
+
 /*
- * Inside the command's write transaction (svc_audit_append_tx), so the
- * row commits or rolls back with the change it records.
+ * The audit row goes inside the command's write transaction
+ * (svc_audit_append_tx), so it commits or rolls back with the change it
+ * records.
  */
 int
-admin_audit(struct admin *a, const char *action, const char *object,
-    const char *detail)
+admin_commit(struct admin *a, const char *what, const char *action,
+    const char *object, const char *detail)
 {
-	return svc_audit_append_tx(a->db, (int64_t)time(NULL), a->actor,
-	    action, object, detail, "cli");
+	int rc;
+
+	if ((rc = svc_audit_append_tx(a->db, (int64_t)time(NULL), a->actor,
+	    action, object, detail, "cli")) != 0 ||
+	    (rc = svc_db_commit(a->db)) != 0)
+		return admin_abort(a, what, rc);
+	return CMD_OK;
 }
 
 int
@@ -278,6 +307,27 @@ admin_abort(struct admin *a, const char *what, int rc)
 }
 
 int
+admin_abort_exists(struct admin *a, const char *what, int rc,
+    const char *zh, const char *en)
+{
+	if (rc != SVC_ERR_DB_CONFLICT)
+		return admin_abort(a, what, rc);
+	svc_db_rollback(a->db);
+	admin_message(a->cmd, zh, en, what);
+	return admin_exit_code(rc);
+}
+
+static void
+admin_password_free(char *pw)
+{
+	if (pw == NULL)
+		return;
+	gmpki_wipe(pw, strlen(pw));
+	free(pw);
+}
+
+/* The first line of path, checked; prints on error.  CMD_OK or exit code. */
+static int
 admin_password_read(const char *cmd, const char *path, char **out)
 {
 	size_t len = 0;
@@ -311,13 +361,29 @@ admin_password_read(const char *cmd, const char *path, char **out)
 	return CMD_OK;
 }
 
-void
-admin_password_free(char *pw)
+int
+admin_open_password(struct admin *a, const char *cmd,
+    const char *data_dir, const char *pwfile, char *pwhash, size_t len)
 {
-	if (pw == NULL)
-		return;
-	gmpki_wipe(pw, strlen(pw));
-	free(pw);
+	char *pw = NULL;
+	int rc, ret;
+
+	if (pwhash != NULL && (ret = admin_password_read(cmd, pwfile, &pw)) !=
+	    CMD_OK)
+		return ret;
+	if ((ret = admin_open(a, cmd, data_dir)) != CMD_OK || pw == NULL) {
+		admin_password_free(pw);
+		return ret;
+	}
+	/* Hashing is slow (pbkdf2_iter): before the write lock is taken. */
+	rc = svc_password_hash(pw, a->cfg.pbkdf2_iter, pwhash, len);
+	admin_password_free(pw);
+	if (rc != 0) {
+		gmpki_wipe(pwhash, len);
+		admin_close(a);
+		return admin_error(cmd, "password", rc);
+	}
+	return CMD_OK;
 }
 
 void

@@ -124,11 +124,9 @@ cmd_demo_main(int argc, char **argv)
 	size_t i;
 	int rc, ret;
 
-	if ((ret = cmd_getopt(cmd, demo_usage, argc, argv, opts, NULL, 0)) !=
+	if ((ret = admin_start(&a, cmd, demo_usage, argc, argv, opts, &data)) !=
 	    CMD_OK)
 		return cmd_status(ret);
-	if ((ret = admin_open(&a, cmd, data)) != CMD_OK)
-		return ret;
 	memset(pwhash, 0, sizeof(pwhash));
 	/* Hashing is slow (pbkdf2_iter): before the write lock is taken. */
 	for (i = 0; i < DEMO_N(demo_accounts); i++)
@@ -137,21 +135,16 @@ cmd_demo_main(int argc, char **argv)
 			ret = admin_error(cmd, "password", rc);
 			goto out;
 		}
-	if ((rc = svc_db_begin(a.db)) != 0) {
-		ret = admin_error(cmd, NULL, rc);
+	if ((ret = admin_begin(&a)) != CMD_OK)
 		goto out;
-	}
 	if ((rc = demo_load(&a, pwhash, added)) != 0) {
 		ret = admin_abort(&a, NULL, rc);
 		goto out;
 	}
 	snprintf(detail, sizeof(detail), "added %d enterprises, %d accounts, "
 	    "%d reporting systems", added[0], added[1], added[2]);
-	if ((rc = admin_audit(&a, "demo_load", "", detail)) != 0 ||
-	    (rc = svc_db_commit(a.db)) != 0) {
-		ret = admin_abort(&a, NULL, rc);
+	if ((ret = admin_commit(&a, NULL, "demo_load", "", detail)) != CMD_OK)
 		goto out;
-	}
 	/* Informational: the configuration says demo data was loaded. */
 	if (!a.cfg.demo) {
 		a.cfg.demo = 1;

@@ -458,9 +458,9 @@ import_write(struct import *im, const char *object, const char *sm3,
 	*accounts = *enterprises = 0;
 	if ((ent_id = calloc(im->n, sizeof(*ent_id))) == NULL)
 		return admin_error(im->a->cmd, NULL, GMPKI_ERR_NOMEM);
-	if ((rc = svc_db_begin(db)) != 0) {
+	if ((rc = admin_begin(im->a)) != CMD_OK) {
 		free(ent_id);
-		return admin_error(im->a->cmd, NULL, rc);
+		return rc;
 	}
 	for (i = 0; i < im->n; i++) {
 		row = &im->rows[i];
@@ -493,13 +493,10 @@ import_write(struct import *im, const char *object, const char *sm3,
 	free(ent_id);
 	snprintf(detail, sizeof(detail), "imported %zu accounts, %zu "
 	    "enterprises; file sm3 %s", *accounts, *enterprises, sm3);
-	if ((rc = admin_audit(im->a, "import", object, detail)) != 0 ||
-	    (rc = svc_db_commit(db)) != 0) {
-		svc_db_rollback(db);
+	if ((rc = admin_commit(im->a, NULL, "import", object, detail)) !=
+	    CMD_OK)
 		*accounts = *enterprises = 0;
-		return admin_error(im->a->cmd, NULL, rc);
-	}
-	return CMD_OK;
+	return rc;
 fail:
 	free(ent_id);
 	svc_db_rollback(db);

@@ -154,13 +154,30 @@ save_cert(const char *path, X509 *x)
 	return rc;
 }
 
+/* keys/NAME.key (unencrypted, 0600) and keys/NAME.pem. */
+static int
+save_delegated(const char *keys, const char *name, EVP_PKEY *k, X509 *x)
+{
+	char path[PATH_MAX + 32], file[32];
+	int rc;
+
+	snprintf(file, sizeof(file), "%s.key", name);
+	if ((rc = join(path, sizeof(path), keys, file)) != 0 ||
+	    (rc = gmpki_key_save(path, k, NULL, 0, 0, 0)) != 0)
+		return rc;
+	snprintf(file, sizeof(file), "%s.pem", name);
+	if ((rc = join(path, sizeof(path), keys, file)) != 0)
+		return rc;
+	return save_cert(path, x);
+}
+
 /* The OCSP responder and the document signer, in DIR/keys. */
 static int
 init_delegated(const struct svc_config *c, const char *name,
     const char **what)
 {
 	struct gmpki_issue_params ip;
-	char keys[PATH_MAX], path[PATH_MAX + 32], crl[300], ocsp[300];
+	char keys[PATH_MAX], crl[300], ocsp[300];
 	X509_NAME *subject = NULL;
 	gmpki_ca *ca = NULL;
 	EVP_PKEY *k = NULL;
@@ -180,10 +197,7 @@ init_delegated(const struct svc_config *c, const char *name,
 	if ((rc = gmpki_sm2_keygen(&k)) != 0 ||
 	    (rc = gmpki_ca_issue_ocsp_signer(ca, k, NULL, &x)) != 0)
 		goto out;
-	if ((rc = join(path, sizeof(path), keys, "ocsp.key")) != 0 ||
-	    (rc = gmpki_key_save(path, k, NULL, 0, 0, 0)) != 0 ||
-	    (rc = join(path, sizeof(path), keys, "ocsp.pem")) != 0 ||
-	    (rc = save_cert(path, x)) != 0)
+	if ((rc = save_delegated(keys, "ocsp", k, x)) != 0)
 		goto out;
 	EVP_PKEY_free(k);
 	X509_free(x);
@@ -204,12 +218,7 @@ init_delegated(const struct svc_config *c, const char *name,
 	ip.ocsp_url = ocsp;
 	if ((rc = gmpki_cert_issue(&ip, &x)) != 0)
 		goto out;
-	if ((rc = join(path, sizeof(path), keys, "docsign.key")) != 0 ||
-	    (rc = gmpki_key_save(path, k, NULL, 0, 0, 0)) != 0 ||
-	    (rc = join(path, sizeof(path), keys, "docsign.pem")) != 0 ||
-	    (rc = save_cert(path, x)) != 0)
-		goto out;
-	rc = 0;
+	rc = save_delegated(keys, "docsign", k, x);
 out:
 	X509_NAME_free(subject);
 	EVP_PKEY_free(k);

@@ -241,27 +241,16 @@ rp_add(const char *cmd, int argc, char **argv)
 	snprintf(rp.return_url, sizeof(rp.return_url), "%s", ret_url);
 	if ((ret = admin_open(&a, cmd, data)) != CMD_OK)
 		return ret;
-	if ((rc = svc_db_begin(a.db)) != 0) {
-		ret = admin_error(cmd, NULL, rc);
+	if ((ret = admin_begin(&a)) != CMD_OK)
 		goto out;
-	}
 	if ((rc = svc_rp_add(a.db, &rp)) != 0) {
-		svc_db_rollback(a.db);
-		if (rc == SVC_ERR_DB_CONFLICT)
-			admin_message(cmd, "该标识已登记", "id already "
-			    "registered", id);
-		else
-			admin_error(cmd, id, rc);
-		ret = admin_exit_code(rc);
+		ret = admin_abort_exists(&a, id, rc, "该标识已登记",
+		    "id already registered");
 		goto out;
 	}
 	snprintf(detail, sizeof(detail), "origin %s", origin);
-	if ((rc = admin_audit(&a, "rp_add", id, detail)) != 0 ||
-	    (rc = svc_db_commit(a.db)) != 0) {
-		ret = admin_abort(&a, NULL, rc);
-		goto out;
-	}
-	printf("已登记直报系统 %s (reporting system registered)\n", id);
+	if ((ret = admin_commit(&a, NULL, "rp_add", id, detail)) == CMD_OK)
+		printf("已登记直报系统 %s (reporting system registered)\n", id);
 out:
 	admin_close(&a);
 	return ret;
@@ -320,6 +309,19 @@ rp_list_json(const struct rp_rows *l)
 	return 0;
 }
 
+/* The table's columns of one system. */
+static void
+rp_fields(const struct svc_rp *rp, const char *f[7])
+{
+	f[0] = rp->id;
+	f[1] = rp->name;
+	f[2] = rp->type;
+	f[3] = rp->vendor;
+	f[4] = rp->province[0] != '\0' ? rp->province : "-";
+	f[5] = rp->origin;
+	f[6] = rp->return_url;
+}
+
 static void
 rp_list_table(const struct rp_rows *l)
 {
@@ -332,13 +334,7 @@ rp_list_table(const struct rp_rows *l)
 	for (k = 0; k < 7; k++)
 		w[k] = admin_width(head[k]);
 	for (i = 0; i < l->n; i++) {
-		f[0] = l->v[i].id;
-		f[1] = l->v[i].name;
-		f[2] = l->v[i].type;
-		f[3] = l->v[i].vendor;
-		f[4] = l->v[i].province[0] != '\0' ? l->v[i].province : "-";
-		f[5] = l->v[i].origin;
-		f[6] = l->v[i].return_url;
+		rp_fields(&l->v[i], f);
 		for (k = 0; k < 7; k++)
 			if ((x = admin_width(f[k])) > w[k])
 				w[k] = x;
@@ -347,13 +343,7 @@ rp_list_table(const struct rp_rows *l)
 		admin_print_col(stdout, head[k], k < 6 ? w[k] + 2 : 0);
 	putchar('\n');
 	for (i = 0; i < l->n; i++) {
-		f[0] = l->v[i].id;
-		f[1] = l->v[i].name;
-		f[2] = l->v[i].type;
-		f[3] = l->v[i].vendor;
-		f[4] = l->v[i].province[0] != '\0' ? l->v[i].province : "-";
-		f[5] = l->v[i].origin;
-		f[6] = l->v[i].return_url;
+		rp_fields(&l->v[i], f);
 		for (k = 0; k < 7; k++)
 			admin_print_col(stdout, f[k], k < 6 ? w[k] + 2 : 0);
 		putchar('\n');
@@ -373,11 +363,9 @@ rp_list(const char *cmd, int argc, char **argv)
 	struct admin a;
 	int rc, ret;
 
-	if ((ret = cmd_getopt(cmd, rp_usage, argc, argv, opts, NULL, 0)) !=
+	if ((ret = admin_start(&a, cmd, rp_usage, argc, argv, opts, &data)) !=
 	    CMD_OK)
 		return cmd_status(ret);
-	if ((ret = admin_open(&a, cmd, data)) != CMD_OK)
-		return ret;
 	memset(&l, 0, sizeof(l));
 	if ((rc = svc_rp_list(a.db, rp_collect, &l)) != 0)
 		ret = admin_error(cmd, NULL, rc);
