@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "http.h"
+#include "page.h"
 #include "store.h"
 
 /* pages_portal.c */
@@ -94,6 +95,10 @@ int pages_message(struct svc_resp *w, struct svc_req *r, int status,
  */
 int pages_session(struct svc_req *r, struct svc_resp *w, unsigned mask,
     struct pages_ctx *c);
+/* pages_session for a form post, whose "csrf" field must also be the
+ * session's token (else the 403 page, c wiped).  1 when both are right. */
+int pages_session_post(struct svc_req *r, struct svc_resp *w, unsigned mask,
+    struct pages_ctx *c);
 /* The form's "csrf" field equals the session's token (constant time). */
 int pages_csrf_ok(struct svc_req *r, const struct svc_session *s);
 /* Refuses a POST whose CSRF token is missing or wrong: 403 page. */
@@ -114,8 +119,36 @@ int pages_precsrf_ok(struct svc_req *r);
 int pages_serial_norm(const char *in, char out[41]);
 /* "2025-11-26 10:00:00" in Beijing time (UTC+8). */
 void pages_time(int64_t t, char out[32]);
+
+/* ---- the logged-in account's certificates (pages_certs.c) ----------- */
+
 /* The helper's base URL, http://127.0.0.1:PORT. */
 void pages_helper_url(const struct svc_req *r, char *out, size_t outlen);
+/* 1 when c can still be revoked: valid and not expired. */
+int pages_revocable(const struct svc_cert *c, int64_t now);
+/*
+ * The page tmpl listing c's account's certificates: serial, validity and
+ * status a row (with revoke also the subject and a 废除 button); to the
+ * page's own variables v[0..n) it adds the account's, rows_key (the rows'
+ * HTML), certs_hidden, nocerts_hidden and csrf (v has room for 7 more).
+ * Wipes c.
+ */
+int pages_cert_list(struct svc_req *r, struct svc_resp *w, struct pages_ctx *c,
+    int revoke, const char *tmpl, const char *rows_key, struct svc_var *v,
+    size_t n);
+/* The account's certificate by the serial in (normalised into serial),
+ * or the 404 (503) page.  1 when found. */
+int pages_own_cert(struct svc_req *r, struct svc_resp *w,
+    const struct pages_ctx *c, const char *in, char serial[41],
+    struct svc_cert *cert);
+/*
+ * The page tmpl that posts to the helper: helper_path (/v1/...) on the
+ * helper's URL, with key=value (the ticket, the serial) and the service's
+ * URL with ret_path to come back to.  It sends the helper our origin.
+ */
+int pages_handoff(struct svc_req *r, struct svc_resp *w, const char *tmpl,
+    const char *title_key, const char *helper_path, const char *ret_path,
+    const char *key, const char *value);
 
 /* The status word of a certificate at now: pages.status.* keys. */
 const char *pages_cert_status_key(const struct svc_cert *c, int64_t now);

@@ -7,102 +7,38 @@
  */
 #include "pages.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "app.h"
 #include "gmpki/crypto.h"
-#include "gmpki/error.h"
 #include "page.h"
 #include "svc_error.h"
-
-void
-pages_helper_url(const struct svc_req *r, char *out, size_t outlen)
-{
-	snprintf(out, outlen, "http://127.0.0.1:%d", r->app->cfg.helper_port);
-}
-
-struct rows {
-	struct svc_buf *b;
-	const struct svc_req *r;
-	int n;
-};
-
-static int
-cert_row(void *arg, const struct svc_cert *c)
-{
-	struct rows *x = arg;
-	char nb[32], na[32];
-
-	pages_time(c->not_before, nb);
-	pages_time(c->not_after, na);
-	svc_buf_str(x->b, "<tr><td class=\"serial\">");
-	svc_buf_html(x->b, c->serial);
-	svc_buf_str(x->b, "</td><td>");
-	svc_buf_html(x->b, nb);
-	svc_buf_str(x->b, " – ");
-	svc_buf_html(x->b, na);
-	svc_buf_str(x->b, "</td><td>");
-	svc_buf_html(x->b, pages_t(x->r, pages_cert_status_key(c,
-	    x->r->now)));
-	svc_buf_str(x->b, "</td></tr>\n");
-	x->n++;
-	return 0;
-}
 
 /* GET /apply/cert */
 int
 svc_page_apply_cert(struct svc_req *r, struct svc_resp *w)
 {
 	struct pages_ctx c;
-	struct svc_buf b;
-	struct rows x;
 	struct svc_var v[12];
 	char helper[64];
 	const char *heading;
 	size_t n = 0;
-	int rc, reapply;
+	int reapply;
 
 	if (!pages_session(r, w, PAGES_APPLY | PAGES_REAPPLY, &c))
 		return 0;
 	reapply = strcmp(c.s.purpose, "reapply") == 0;
 	heading = pages_t(r, reapply ? "nav.reapply" : "nav.apply");
-	svc_buf_init(&b, 1u << 20);
-	x.b = &b;
-	x.r = r;
-	x.n = 0;
-	if ((rc = svc_cert_list_account(r->db, c.a.id, cert_row, &x)) < 0) {
-		svc_buf_free(&b);
-		return svc_resp_error_page(w, r, 503, rc);
-	}
 	pages_helper_url(r, helper, sizeof(helper));
-
 	v[n].key = "title";
 	v[n++].value = heading;
 	v[n].key = "heading";
 	v[n++].value = heading;
-	v[n].key = "username";
-	v[n++].value = c.a.username;
-	v[n].key = "uscc";
-	v[n++].value = c.a.uscc;
-	v[n].key = "org";
-	v[n++].value = c.a.org;
-	v[n].key = "certs";
-	v[n++].value = b.data != NULL ? b.data : "";
-	v[n].key = "certs_hidden";
-	v[n++].value = x.n > 0 ? "" : "hidden";
-	v[n].key = "nocerts_hidden";
-	v[n++].value = x.n > 0 ? "hidden" : "";
 	v[n].key = "reapply_hidden";
 	v[n++].value = reapply ? "" : "hidden";
-	v[n].key = "csrf";
-	v[n++].value = c.s.csrf;
 	v[n].key = "helper";
 	v[n++].value = helper;
-	rc = svc_render(w, r, 200, "cert.html", v, n);
-	svc_buf_free(&b);
-	gmpki_wipe(&c, sizeof(c));
-	return rc;
+	return pages_cert_list(r, w, &c, 0, "cert.html", "certs", v, n);
 }
 
 /*
@@ -116,18 +52,11 @@ int
 svc_page_apply_ticket(struct svc_req *r, struct svc_resp *w)
 {
 	struct pages_ctx c;
-	struct svc_var v[8];
-	char ticket[SVC_TOKEN_LEN + 1], helper[64], action[96];
-	char ret[sizeof(r->app->cfg.public_url) + 16];
-	size_t n = 0;
+	char ticket[SVC_TOKEN_LEN + 1];
 	int rc;
 
-	if (!pages_session(r, w, PAGES_APPLY | PAGES_REAPPLY, &c))
+	if (!pages_session_post(r, w, PAGES_APPLY | PAGES_REAPPLY, &c))
 		return 0;
-	if (!pages_csrf_ok(r, &c.s)) {
-		gmpki_wipe(&c, sizeof(c));
-		return pages_csrf_refuse(r, w);
-	}
 	if ((rc = svc_ticket_create(r->db, c.a.id, c.s.purpose, r->now,
 	    r->app->cfg.ticket_ttl, ticket)) != 0) {
 		gmpki_wipe(&c, sizeof(c));
@@ -135,32 +64,8 @@ svc_page_apply_ticket(struct svc_req *r, struct svc_resp *w)
 	}
 	(void)svc_audit_append(r->db, r->now, c.a.username, "ticket",
 	    c.a.username, c.s.purpose, r->remote_addr);
-	pages_helper_url(r, helper, sizeof(helper));
-	snprintf(action, sizeof(action), "%s/v1/enroll", helper);
-	snprintf(ret, sizeof(ret), "%s/apply/done", r->app->cfg.public_url);
-
-	v[n].key = "title";
-	v[n++].value = pages_t(r, "nav.download");
-	v[n].key = "helper";
-	v[n++].value = helper;
-	v[n].key = "action";
-	v[n++].value = action;
-	v[n].key = "ticket";
-	v[n++].value = ticket;
-	v[n].key = "service";
-	v[n++].value = r->app->cfg.public_url;
-	v[n].key = "return";
-	v[n++].value = ret;
-	/*
-	 * This page posts to the helper on another origin.  Under
-	 * no-referrer Chromium sends "Origin: null", which the helper must
-	 * refuse (any sandboxed page can send it); strict-origin sends our
-	 * origin and never a path (docs/HELPER-HTTP.md).
-	 */
-	if (svc_resp_header(w, "Referrer-Policy", "strict-origin") != 0)
-		rc = GMPKI_ERR_NOMEM;
-	else
-		rc = svc_render(w, r, 200, "handoff.html", v, n);
+	rc = pages_handoff(r, w, "handoff.html", "nav.download", "/v1/enroll",
+	    "/apply/done", "ticket", ticket);
 	gmpki_wipe(ticket, sizeof(ticket));
 	gmpki_wipe(&c, sizeof(c));
 	return rc;
@@ -210,15 +115,9 @@ svc_page_apply_done(struct svc_req *r, struct svc_resp *w)
 	if (!pages_session(r, w, PAGES_APPLY | PAGES_REAPPLY | PAGES_REVOKE,
 	    &c))
 		return 0;
-	memset(&cert, 0, sizeof(cert));
-	if ((rc = svc_cert_find(r->db, serial, 0, &cert)) != 0 ||
-	    cert.account_id != c.a.id) {
-		svc_cert_clear(&cert);
+	if (!pages_own_cert(r, w, &c, q, serial, &cert)) {
 		gmpki_wipe(&c, sizeof(c));
-		if (rc != 0 && rc != GMPKI_ERR_NOT_FOUND &&
-		    rc != SVC_ERR_NOT_FOUND)
-			return svc_resp_error_page(w, r, 503, rc);
-		return svc_resp_error_page(w, r, 404, SVC_ERR_NOT_FOUND);
+		return 0;
 	}
 	pages_time(cert.not_before, nb);
 	pages_time(cert.not_after, na);

@@ -211,6 +211,19 @@ pages_session(struct svc_req *r, struct svc_resp *w, unsigned mask,
 	return 0;
 }
 
+int
+pages_session_post(struct svc_req *r, struct svc_resp *w, unsigned mask,
+    struct pages_ctx *c)
+{
+	if (!pages_session(r, w, mask, c))
+		return 0;
+	if (pages_csrf_ok(r, &c->s))
+		return 1;
+	gmpki_wipe(c, sizeof(*c));
+	pages_csrf_refuse(r, w);
+	return 0;
+}
+
 /* ---- the login form ------------------------------------------------- */
 
 /*
@@ -468,11 +481,9 @@ svc_page_logout(struct svc_req *r, struct svc_resp *w)
 {
 	struct pages_ctx c;
 
-	if (!pages_session(r, w, PAGES_APPLY | PAGES_REAPPLY | PAGES_REVOKE,
-	    &c))
+	if (!pages_session_post(r, w, PAGES_APPLY | PAGES_REAPPLY |
+	    PAGES_REVOKE, &c))
 		return 0;
-	if (!pages_csrf_ok(r, &c.s))
-		return pages_csrf_refuse(r, w);
 	(void)svc_session_delete(r->db, c.sid);
 	audit(r, c.a.username, "logout", "");
 	svc_resp_cookie(w, r, "sid", "", 0);
