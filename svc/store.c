@@ -187,6 +187,23 @@ svc_token_new(char out[SVC_TOKEN_LEN + 1])
 
 /* ---- enterprises ---------------------------------------------------- */
 
+/* An INSERT ... RETURNING id run to its end (so that the insert
+ * completes); the id into *id_out when not NULL.  Frees st. */
+static int
+store_insert_id(svc_stmt *st, int64_t *id_out)
+{
+	int rc;
+
+	if ((rc = svc_stmt_step(st)) == SVC_ROW) {
+		if (id_out != NULL)
+			*id_out = svc_stmt_int64(st, 0);
+		rc = svc_stmt_step(st) == SVC_DONE ? 0 : SVC_ERR_DB;
+	} else
+		rc = store_step_err(rc);
+	svc_stmt_free(st);
+	return rc;
+}
+
 int
 svc_enterprise_add(svc_db *db, const char *uscc, const char *name,
     const char *region, int64_t *id_out)
@@ -211,15 +228,7 @@ svc_enterprise_add(svc_db *db, const char *uscc, const char *name,
 	    " (uscc, name, region) VALUES ($1, $2, $3) RETURNING id", "ttt",
 	    uscc, name, region)) != 0)
 		return rc;
-	if ((rc = svc_stmt_step(st)) == SVC_ROW) {
-		if (id_out != NULL)
-			*id_out = svc_stmt_int64(st, 0);
-		/* Run the statement to its end so the insert completes. */
-		rc = svc_stmt_step(st) == SVC_DONE ? 0 : SVC_ERR_DB;
-	} else
-		rc = store_step_err(rc);
-	svc_stmt_free(st);
-	return rc;
+	return store_insert_id(st, id_out);
 }
 
 int
@@ -324,14 +333,7 @@ svc_account_add(svc_db *db, const char *username, int64_t enterprise_id,
 	    " RETURNING id", "titi", username, enterprise_id, pwhash,
 	    now)) != 0)
 		return rc;
-	if ((rc = svc_stmt_step(st)) == SVC_ROW) {
-		if (id_out != NULL)
-			*id_out = svc_stmt_int64(st, 0);
-		rc = svc_stmt_step(st) == SVC_DONE ? 0 : SVC_ERR_DB;
-	} else
-		rc = store_step_err(rc);
-	svc_stmt_free(st);
-	return rc;
+	return store_insert_id(st, id_out);
 }
 
 int
