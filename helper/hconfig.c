@@ -12,6 +12,7 @@
  * A bad file changes nothing: it is parsed into a copy first.
  */
 #include "hconfig.h"
+#include "config.h"
 
 #include "gmpki/gmpki.h"
 
@@ -183,19 +184,6 @@ errf(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-static char *
-trim(char *s)
-{
-	char *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-		*--e = '\0';
-	return s;
-}
-
 /* One "key = value" into c; 0, or GMPKI_ERR_ARG with err set. */
 static int
 config_set(struct helper_config *c, const char *k, const char *v,
@@ -251,56 +239,61 @@ config_set(struct helper_config *c, const char *k, const char *v,
 
 /* --- load and save ------------------------------------------------------ */
 
+static const char *const config_keys[] = {
+	"service_url", "root_sm3", "port", "log_max_bytes",
+};
+#define CONFIG_NKEYS (sizeof(config_keys) / sizeof(config_keys[0]))
+
+struct parse_state {
+	struct helper_config *c;
+	int seen[CONFIG_NKEYS];
+	char *err;
+	size_t errlen;
+};
+
+static int
+config_one(void *arg, char *k, char *v, int line)
+{
+	struct parse_state *st = arg;
+	size_t i;
+
+	for (i = 0; i < CONFIG_NKEYS; i++)
+		if (strcmp(k, config_keys[i]) == 0)
+			break;
+	if (i < CONFIG_NKEYS) {
+		if (st->seen[i]) {
+			errf(st->err, st->errlen, "line %d: %s is set twice",
+			    line, k);
+			return GMPKI_ERR_ARG;
+		}
+		st->seen[i] = 1;
+	}
+	return config_set(st->c, k, v, (unsigned)line, st->err, st->errlen);
+}
+
 static int
 config_parse(struct helper_config *c, unsigned char *buf, size_t len,
     char *err, size_t errlen)
 {
-	static const char *const keys[] = {
-		"service_url", "root_sm3", "port", "log_max_bytes",
-	};
-	int seen[4] = { 0 };
-	char *line, *nl, *end, *eq, *k, *v;
-	unsigned lineno = 0;
-	size_t i;
-	int rc;
+	struct parse_state st;
+	int bad, rc;
 
 	if (memchr(buf, '\0', len) != NULL) {
 		errf(err, errlen, "%s: not a text file (NUL byte)",
 		    c->config_file);
 		return GMPKI_ERR_ARG;
 	}
-	end = (char *)buf + len;
-	for (line = (char *)buf; line < end; line = nl + 1) {
-		lineno++;
-		if ((nl = memchr(line, '\n', (size_t)(end - line))) == NULL)
-			nl = end;	/* the last line may lack its '\n' */
-		*nl = '\0';
-		k = trim(line);
-		if (*k == '\0' || *k == '#')
-			continue;
-		if ((eq = strchr(k, '=')) == NULL) {
-			errf(err, errlen, "line %u: expected \"key = value\"",
-			    lineno);
-			return GMPKI_ERR_ARG;
-		}
-		*eq = '\0';
-		k = trim(k);
-		v = trim(eq + 1);
-		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-			if (strcmp(k, keys[i]) == 0)
-				break;
-		if (i < sizeof(keys) / sizeof(keys[0])) {
-			if (seen[i]) {
-				errf(err, errlen, "line %u: %s is set twice",
-				    lineno, k);
-				return GMPKI_ERR_ARG;
-			}
-			seen[i] = 1;
-		}
-		if ((rc = config_set(c, k, v, lineno, err, errlen)) != 0)
-			return rc;
+	memset(&st, 0, sizeof(st));
+	st.c = c;
+	st.err = err;
+	st.errlen = errlen;
+	/* buf is NUL-terminated (gmpki_file_read) */
+	if ((rc = svc_conf_each((char *)buf, config_one, &st, &bad)) != 0 &&
+	    bad != 0) {
+		errf(err, errlen, "line %d: expected \"key = value\"", bad);
+		return GMPKI_ERR_ARG;
 	}
-	return 0;
+	return rc;
 }
 
 int

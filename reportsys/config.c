@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "gmpki/gmpki.h"
+#include "config.h"
 #include "reportsys.h"
 
 #define CONF_MAX_BYTES (64 * 1024)
@@ -71,8 +72,8 @@ origin_ok(const char *v, int path_allowed)
 	return v[strlen(v) - 1] != '/';
 }
 
-static int
-listen_value(const char *v, struct rs_config *c)
+int
+rs_listen_parse(const char *v, struct rs_config *c)
 {
 	const char *colon = strrchr(v, ':');
 	size_t n;
@@ -113,7 +114,7 @@ set_key(struct rs_config *c, const char *dir, const char *k, const char *v,
 {
 	*why = "bad value";
 	if (strcmp(k, "listen") == 0)
-		return listen_value(v, c);
+		return rs_listen_parse(v, c);
 	if (strcmp(k, "name") == 0)
 		return str_value(v, c->name_zh, sizeof(c->name_zh));
 	if (strcmp(k, "name_en") == 0)
@@ -171,28 +172,36 @@ set_key(struct rs_config *c, const char *dir, const char *k, const char *v,
 	return -1;
 }
 
-static char *
-trim(char *s)
-{
-	char *e;
+struct load_state {
+	struct rs_config *c;
+	const char *path, *dir;
+	char *err;
+	size_t errlen;
+};
 
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-		*--e = '\0';
-	return s;
+static int
+load_one(void *arg, char *k, char *v, int line)
+{
+	struct load_state *st = arg;
+	const char *why;
+
+	if (set_key(st->c, st->dir, k, v, &why) != 0) {
+		snprintf(st->err, st->errlen, "%s:%d: %s: %s", st->path, line,
+		    k, why);
+		return GMPKI_ERR_DECODE;
+	}
+	return 0;
 }
 
 int
 rs_config_load(const char *path, struct rs_config *c, char *err,
     size_t errlen)
 {
+	struct load_state st;
 	unsigned char *data = NULL;
-	char *text, *line, *next, *eq, *k, *v, dirbuf[PATH_MAX], *dir;
-	const char *why;
+	char dirbuf[PATH_MAX];
 	size_t len;
-	int rc, lineno = 0;
+	int rc, bad;
 
 	defaults(c);
 	if ((rc = gmpki_file_read(path, CONF_MAX_BYTES, &data, &len)) != 0) {
@@ -200,43 +209,23 @@ rs_config_load(const char *path, struct rs_config *c, char *err,
 		return rc;
 	}
 	snprintf(dirbuf, sizeof(dirbuf), "%s", path);
-	dir = dirname(dirbuf);
-	if ((text = malloc(len + 1)) == NULL) {
-		free(data);
-		return GMPKI_ERR_NOMEM;
-	}
-	memcpy(text, data, len);
-	text[len] = '\0';
-	free(data);
-	rc = 0;
-	if (strlen(text) != len) {
+	memset(&st, 0, sizeof(st));
+	st.c = c;
+	st.path = path;
+	st.dir = dirname(dirbuf);
+	st.err = err;
+	st.errlen = errlen;
+	if (memchr(data, '\0', len) != NULL) {
 		snprintf(err, errlen, "%s: NUL byte in the file", path);
 		rc = GMPKI_ERR_DECODE;
-	}
-	for (line = text; rc == 0 && line != NULL && *line != '\0';
-	    line = next) {
-		lineno++;
-		if ((next = strchr(line, '\n')) != NULL)
-			*next++ = '\0';
-		k = trim(line);
-		if (*k == '\0' || *k == '#')
-			continue;
-		if ((eq = strchr(k, '=')) == NULL) {
+	} else if ((rc = svc_conf_each((char *)data, load_one, &st,
+	    &bad)) != 0) {
+		if (bad != 0)
 			snprintf(err, errlen, "%s:%d: expected key = value",
-			    path, lineno);
-			rc = GMPKI_ERR_DECODE;
-			break;
-		}
-		*eq = '\0';
-		k = trim(k);
-		v = trim(eq + 1);
-		if (set_key(c, dir, k, v, &why) != 0) {
-			snprintf(err, errlen, "%s:%d: %s: %s", path, lineno, k,
-			    why);
-			rc = GMPKI_ERR_DECODE;
-		}
+			    path, bad);
+		rc = GMPKI_ERR_DECODE;
 	}
-	free(text);
+	free(data);
 	if (rc == 0 && (c->rp_id[0] == '\0' || c->origin[0] == '\0' ||
 	    c->root[0] == '\0' || c->accounts[0] == '\0' ||
 	    c->service_url[0] == '\0')) {

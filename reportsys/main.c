@@ -53,21 +53,9 @@ cmd_serve(int argc, char **argv)
 		fprintf(stderr, "reportsys: %s\n", err);
 		return 1;
 	}
-	if (listen != NULL) {
-		const char *colon = strrchr(listen, ':');
-		char *end;
-		long port;
-
-		port = colon != NULL ? strtol(colon + 1, &end, 10) : -1;
-		if (colon == NULL || colon == listen || *end != '\0' ||
-		    port < 1 || port > 65535 ||
-		    (size_t)(colon - listen) >= sizeof(c.listen_addr)) {
-			fprintf(stderr, "reportsys: --listen ADDR:PORT\n");
-			return 2;
-		}
-		memcpy(c.listen_addr, listen, (size_t)(colon - listen));
-		c.listen_addr[colon - listen] = '\0';
-		c.port = (int)port;
+	if (listen != NULL && rs_listen_parse(listen, &c) != 0) {
+		fprintf(stderr, "reportsys: --listen ADDR:PORT\n");
+		return 2;
 	}
 	return rs_serve(&c) == 0 ? 0 : 1;
 }

@@ -48,6 +48,9 @@ struct rs_config {
 int rs_config_load(const char *path, struct rs_config *c, char *err,
     size_t errlen);
 
+/* "ADDR:PORT" into c's listen_addr and port; 0 or -1 (c unchanged). */
+int rs_listen_parse(const char *v, struct rs_config *c);
+
 /* Accounts: "username:pbkdf2-sm3$..." lines (svc/password.h's form). */
 struct rs_account {
 	char username[RS_MAX_USERNAME + 1];

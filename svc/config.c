@@ -184,19 +184,6 @@ conf_str_ok(const char *key, const char *v)
 	return 0;
 }
 
-static char *
-conf_trim(char *s)
-{
-	char *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-		*--e = '\0';
-	return s;
-}
-
 /* Applies one "key = value"; on error writes the reason to err. */
 static int
 conf_apply(struct svc_config *c, char *key, char *val, int seen[],
@@ -272,35 +259,38 @@ conf_key_index(const char *name)
 	return 0;
 }
 
+struct conf_state {
+	struct svc_config *c;
+	int seen[CONF_NKEYS];
+	char *err;
+	size_t errlen;
+};
+
+static int
+conf_one(void *arg, char *key, char *val, int line)
+{
+	struct conf_state *st = arg;
+
+	return conf_apply(st->c, key, val, st->seen, st->err, st->errlen,
+	    line);
+}
+
 static int
 conf_parse(struct svc_config *c, char *buf, char *err, size_t errlen)
 {
-	int seen[CONF_NKEYS];
-	char *line, *next, *key, *val, *eq;
-	int n, rc, li, lv;
+	struct conf_state st;
+	int *seen = st.seen;
+	int bad, rc, li, lv;
 
-	memset(seen, 0, sizeof(seen));
-	for (n = 1, line = buf; line != NULL; line = next, n++) {
-		if ((next = strchr(line, '\n')) != NULL)
-			*next++ = '\0';
-		line = conf_trim(line);
-		if (*line == '\0' || *line == '#')
-			continue;
-		if ((eq = strchr(line, '=')) == NULL) {
+	memset(&st, 0, sizeof(st));
+	st.c = c;
+	st.err = err;
+	st.errlen = errlen;
+	if ((rc = svc_conf_each(buf, conf_one, &st, &bad)) != 0) {
+		if (bad != 0)
 			snprintf(err, errlen, "line %d: expected key = value",
-			    n);
-			return SVC_ERR_CONFIG;
-		}
-		*eq = '\0';
-		key = conf_trim(line);
-		val = conf_trim(eq + 1);
-		if (*key == '\0') {
-			snprintf(err, errlen, "line %d: expected key = value",
-			    n);
-			return SVC_ERR_CONFIG;
-		}
-		if ((rc = conf_apply(c, key, val, seen, err, errlen, n)) != 0)
-			return rc;
+			    bad);
+		return rc;
 	}
 	/* A CRL must not expire before the next one is due. */
 	if (c->crl_validity < c->crl_interval) {

@@ -37,6 +37,18 @@ void svc_config_defaults(struct svc_config *c, const char *data_dir);
 /* Loads DATA/certsvc.conf over the defaults; err gets "line N: ..." */
 int svc_config_load(const char *data_dir, struct svc_config *c, char *err,
     size_t errlen);
+/*
+ * The line reader of every "key = value" file (certsvc.conf,
+ * certhelper.conf, reportsys.conf): text (NUL-terminated) is modified in
+ * place; blank lines and '#' lines are skipped; key and value are trimmed
+ * of blanks.  fn gets each pair with its line number; its non-zero return
+ * stops the reading and is returned.  A line without '=' or with an empty
+ * key: *bad_line gets its number and SVC_ERR_CONFIG is returned (the
+ * caller words the error).  (conf_lines.c)
+ */
+typedef int (*svc_conf_fn)(void *arg, char *key, char *val, int line);
+int svc_conf_each(char *text, svc_conf_fn fn, void *arg, int *bad_line);
+
 /* Writes DATA/certsvc.conf (0600). */
 int svc_config_write(const struct svc_config *c);
 

@@ -80,6 +80,10 @@ bad_conf "listen without a port" "listen: bad value" 's|^listen = .*|listen = 12
 bad_conf "revocation neither fetch nor none" "revocation: fetch or none" 's|^revocation = .*|revocation = maybe|'
 bad_conf "helper not on loopback" "helper_url: http://127.0.0.1:PORT" '$a helper_url = http://evil.example:17380'
 bad_conf "a line without =" "expected key = value" '$a just words'
+bad_conf "a line with an empty key" "expected key = value" '$a = value'
+bad_conf "listen port out of range" "listen: bad value" 's|^listen = .*|listen = 127.0.0.1:70000|'
+t "serve: --listen without a port"
+expect_fail 2 "--listen ADDR:PORT" "$REPORTSYS" serve --config "$C/rs.conf" --listen 127.0.0.1
 t "config: missing file"
 expect_fail 1 "file read or write failed" "$REPORTSYS" serve --config "$W/none.conf"
 printf 'not a certificate\n' >"$W/junk.pem"
