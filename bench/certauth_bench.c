@@ -25,6 +25,9 @@
 #include "certauth/certauth.h"
 #include "gmpki/gmpki.h"
 
+#define BENCH_NAME "certauth_bench"
+#include "bench.h"
+
 #define ORIGIN "https://zhibao.example.cn"
 #define RP "bench"
 
@@ -33,46 +36,6 @@ static X509 *root, *ca, *ee, *resp;
 static char *ca_pem, *ee_pem, ee_fp[65];
 static unsigned char *ocsp_der;
 static size_t ocsp_len;
-
-static double
-now_sec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void
-die(const char *what, int rc)
-{
-	fprintf(stderr, "certauth_bench: %s: %d\n", what, rc);
-	exit(1);
-}
-
-static X509 *
-issue(int kind, const char *subj, EVP_PKEY *key, X509 *icert, EVP_PKEY *ikey)
-{
-	struct gmpki_issue_params p;
-	X509_NAME *name = NULL;
-	X509 *x = NULL;
-	int rc;
-
-	if ((rc = gmpki_name_parse(subj, &name)) != 0)
-		die("name", rc);
-	memset(&p, 0, sizeof(p));
-	p.kind = kind;
-	p.subject = name;
-	p.subject_key = key;
-	p.issuer_cert = icert;
-	p.issuer_key = ikey;
-	if (kind == GMPKI_CERT_EE_SIGN)
-		p.uscc = "91350100M000100Y43";
-	if ((rc = gmpki_cert_issue(&p, &x)) != 0)
-		die("issue", rc);
-	X509_NAME_free(name);
-	return x;
-}
 
 static int
 lookup_good(void *arg, const ASN1_INTEGER *serial,

@@ -15,16 +15,10 @@
 
 #include "gmpki/gmpki.h"
 
+#define BENCH_NAME "gmpki_bench"
+#include "bench.h"
+
 static double bench_seconds = 2.0;
-
-static double
-now_sec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 typedef int (*bench_fn)(void *arg);
 
@@ -213,37 +207,6 @@ do_pbkdf2_100k(void *arg)
 	(void)arg;
 	return gmpki_pbkdf2_sm3("passphrase", 10, "saltsaltsaltsalt", 16,
 	    100000, out, sizeof(out));
-}
-
-static void
-die(const char *what, int rc)
-{
-	fprintf(stderr, "gmpki_bench: %s: %s\n", what, gmpki_strerror_en(rc));
-	exit(1);
-}
-
-static X509 *
-issue(int kind, const char *subj, EVP_PKEY *key, X509 *icert, EVP_PKEY *ikey)
-{
-	struct gmpki_issue_params p;
-	X509_NAME *name = NULL;
-	X509 *x = NULL;
-	int rc;
-
-	if ((rc = gmpki_name_parse(subj, &name)) != 0)
-		die("name", rc);
-	memset(&p, 0, sizeof(p));
-	p.kind = kind;
-	p.subject = name;
-	p.subject_key = key;
-	p.issuer_cert = icert;
-	p.issuer_key = ikey;
-	if (kind == GMPKI_CERT_EE_SIGN)
-		p.uscc = "91350100M000100Y43";
-	if ((rc = gmpki_cert_issue(&p, &x)) != 0)
-		die("issue", rc);
-	X509_NAME_free(name);
-	return x;
 }
 
 static void
