@@ -94,6 +94,12 @@ printf 'demo1\n' >"$C/badacc"
 sed "s|^accounts = .*|accounts = badacc|" "$C/rs.conf" >"$C/badacc.conf"
 t "serve: an accounts line without a hash names the line"
 expect_fail 1 "badacc:1: expected username:hash" "$REPORTSYS" serve --config "$C/badacc.conf"
+printf 'demo1:%s\ndemo1:%s\n' "$(sed -n 's/^demo1://p' "$C/accounts")" "$(sed -n 's/^demo1://p' "$C/accounts")" >"$C/twice"
+sed "s|^accounts = .*|accounts = twice|" "$C/rs.conf" >"$C/twice.conf"
+t "serve: a username twice in the accounts names the line"
+expect_fail 1 "twice:2: demo1 appears twice" "$REPORTSYS" serve --config "$C/twice.conf"
+t "passwd: --iter out of range"
+expect_fail 2 "--iter 1000..10000000" sh -c "echo Demo@2026a | '$REPORTSYS' passwd --iter 10 --accounts '$W/acc' demo1"
 t "serve: usage"
 expect_fail 2 "usage" "$REPORTSYS" serve
 
@@ -240,6 +246,28 @@ want "no path out of the static folder" 404 ""
 req "$RS/nothing"
 want "unknown path" 404 "登录失败"
 
+kill $RS_PID
+wait $RS_PID 2>/dev/null || true
+
+# A full session table: the next password login is refused, clearly.
+sed 's|^revocation = none|revocation = none\nmax_sessions = 10|' "$C/rs.conf" >"$C/small.conf"
+"$REPORTSYS" serve --config "$C/small.conf" >"$T/rs2.out" 2>"$T/rs2.err" &
+RS_PID=$!
+for _ in $(seq 100); do
+	grep -q "listening on" "$T/rs2.out" 2>/dev/null && break
+	sleep 0.1
+done
+rm -f "$J"
+for i in $(seq 10); do
+	req "$RS/"
+	CSRF=$(form_csrf)
+	req --data-urlencode csrf=$CSRF --data-urlencode username=demo1 --data-urlencode password=Demo@2026a "$RS/login"
+	rm -f "$J"   # another browser each time: sessions pile up
+done
+req "$RS/"
+CSRF=$(form_csrf)
+req --data-urlencode csrf=$CSRF --data-urlencode username=demo1 --data-urlencode password=Demo@2026a "$RS/login"
+want "a full session table: 登录请求过多" 503 "登录请求过多，请稍后再试"
 kill $RS_PID
 wait $RS_PID 2>/dev/null || true
 check "SIGTERM: a clean exit, no sanitizer report" sh -c "! ls '$T'/asan* '$T'/ubsan* 2>/dev/null | grep -q ."
