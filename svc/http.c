@@ -4,7 +4,9 @@
  * One request goes through, in this order, before any handler runs:
  *   1. the path, decoded from the raw request URI by us (MHD's decoded
  *      url silently stops at a %00), must not hold "..", "//", a
- *      backslash, a control character or invalid UTF-8: else 400;
+ *      backslash, a control character or invalid UTF-8: else 400 (the
+ *      one exception: "//" made by escaped slashes, "%2F%2F", on a route
+ *      flagged SVC_ROUTE_ENCODED_SLASH, which OCSP GET needs);
  *   2. the route table: unknown path 404, known path with another method
  *      405 with Allow;
  *   3. the Host header must be one of allowed_hosts (DNS rebinding
@@ -187,22 +189,29 @@ bad:
 
 /* The decoded path of a raw request URI, or NULL when it is not one we
  * serve: not origin-form, a bad escape, NUL, control characters, "..",
- * "//" or a backslash (before or after decoding). */
+ * "//" or a backslash (before or after decoding).  A "//" that only
+ * decoding made ("%2F%2F", "/%2F") is reported in *eslash instead, for
+ * the route to allow or refuse. */
 static char *
-path_decode(const char *uri)
+path_decode(const char *uri, int *eslash)
 {
 	const char *q;
+	size_t n;
 	char *p, *c;
 
+	*eslash = 0;
 	if (uri == NULL || uri[0] != '/')
 		return NULL;
 	q = strchr(uri, '?');
-	if ((p = pct_decode(uri, q != NULL ? (size_t)(q - uri) : strlen(uri),
-	    0)) == NULL)
+	n = q != NULL ? (size_t)(q - uri) : strlen(uri);
+	if ((p = pct_decode(uri, n, 0)) == NULL)
 		return NULL;
-	if (strstr(p, "..") != NULL || strstr(p, "//") != NULL ||
-	    strchr(p, '\\') != NULL)
+	for (c = (char *)uri; (size_t)(c - uri) + 1 < n; c++)
+		if (c[0] == '/' && c[1] == '/')
+			goto bad;
+	if (strstr(p, "..") != NULL || strchr(p, '\\') != NULL)
 		goto bad;
+	*eslash = strstr(p, "//") != NULL;
 	for (c = p; *c != '\0'; c++)
 		if ((unsigned char)*c < 0x20 || *c == 0x7f)
 			goto bad;
@@ -776,14 +785,18 @@ begin(struct rq *q, struct MHD_Connection *c, const char *method)
 	const char *host, *cl, *te;
 	char allow[64], *end;
 	unsigned long long len;
-	int known;
+	int known, eslash;
 
 	q->lang = pick_lang(c, &q->lang_from_query);
-	if ((q->path = path_decode(q->raw_uri)) == NULL)
+	if ((q->path = path_decode(q->raw_uri, &eslash)) == NULL)
 		return answer_early(q, c, method, 400, SVC_ERR_BAD_REQUEST,
 		    NULL);
 	q->route = route_find(q->h->routes, q->path, method, allow,
 	    sizeof(allow), &known);
+	if (eslash && (q->route == NULL ||
+	    !(q->route->flags & SVC_ROUTE_ENCODED_SLASH)))
+		return answer_early(q, c, method, 400, SVC_ERR_BAD_REQUEST,
+		    NULL);
 	if (q->route == NULL)
 		return answer_early(q, c, method, known ? 405 : 404,
 		    known ? SVC_ERR_METHOD : SVC_ERR_NOT_FOUND,

@@ -83,6 +83,9 @@ typedef int (*svc_handler_fn)(struct svc_req *r, struct svc_resp *w);
 enum svc_route_flags {
 	SVC_ROUTE_PREFIX = 1,    /* pattern matches as a path prefix */
 	SVC_ROUTE_NO_DB = 2,     /* handler needs no database connection */
+	SVC_ROUTE_ENCODED_SLASH = 4, /* the tail may hold "%2F%2F" (OCSP GET
+	                          * base64, RFC 6960 A.1); a literal "//" is
+	                          * still refused */
 };
 
 struct svc_route {

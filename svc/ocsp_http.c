@@ -175,9 +175,10 @@ b64_decode(const char *s, unsigned char **out, size_t *outlen)
 
 /*
  * GET /ocsp/{base64}: the path arrives percent-decoded (http.c), so
- * "%2F", "%2B" and "%3D" are '/', '+' and '='.  The HTTP layer refuses
- * any path holding "//" (400) before we see it; a request whose base64
- * has two '/' in a row must be sent by POST.
+ * "%2F", "%2B" and "%3D" are '/', '+' and '='.  The route carries
+ * SVC_ROUTE_ENCODED_SLASH, so base64 with two '/' in a row ("%2F%2F" as
+ * RFC 6960 A.1 clients send it) reaches us; a literal "//" is refused by
+ * the HTTP layer.
  */
 int
 svc_ocsp_get(struct svc_req *r, struct svc_resp *w)

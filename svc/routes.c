@@ -22,7 +22,8 @@ static const struct svc_route routes[] = {
 	{ "GET", "/ca/chain.pem", svc_api_ca_chain, 0, SVC_ROUTE_NO_DB },
 	{ "GET", "/crl", svc_api_crl, 0, SVC_ROUTE_NO_DB },
 	{ "POST", "/ocsp", svc_ocsp_post, SVC_API_BODY_MAX, 0 },
-	{ "GET", "/ocsp/", svc_ocsp_get, 0, SVC_ROUTE_PREFIX },
+	{ "GET", "/ocsp/", svc_ocsp_get, 0,
+	    SVC_ROUTE_PREFIX | SVC_ROUTE_ENCODED_SLASH },
 	/* The pages: portal, login, 申请/下载/重新申请/废除证书, status, help
 	 * (svc/pages.h). */
 	SVC_PAGE_ROUTES,

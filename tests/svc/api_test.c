@@ -768,7 +768,8 @@ test_ocsp_cli(void)
 	X509_free(ds);
 }
 
-/* URL-encoded base64 of der; 0 when it holds no "//" (see ocsp_http.c). */
+/* URL-encoded base64 of der (RFC 6960 A.1); 1 when the base64 holds
+ * "//" (sent as "%2F%2F"), 0 when not, -1 when too long. */
 static int
 b64url(const unsigned char *der, size_t len, char *out, size_t outlen)
 {
@@ -778,8 +779,6 @@ b64url(const unsigned char *der, size_t len, char *out, size_t outlen)
 	if (len > 6000)
 		return -1;
 	EVP_EncodeBlock(b, der, (int)len);
-	if (strstr((char *)b, "//") != NULL)
-		return -1;
 	for (i = 0; b[i] != '\0' && o + 4 < outlen; i++) {
 		if (b[i] == '+' || b[i] == '/' || b[i] == '=')
 			o += (size_t)snprintf(out + o, outlen - o, "%%%02X",
@@ -788,7 +787,7 @@ b64url(const unsigned char *der, size_t len, char *out, size_t outlen)
 			out[o++] = (char)b[i];
 	}
 	out[o] = '\0';
-	return 0;
+	return strstr((char *)b, "//") != NULL;
 }
 
 static void
@@ -820,17 +819,34 @@ test_ocsp_c(void)
 	OCSP_REQUEST_free(req);
 	req = NULL;
 
-	/* GET /ocsp/{url-encoded base64}; new nonces until no "//". */
-	for (i = 0; i < 20 && !sent; i++) {
+	/* GET /ocsp/{url-encoded base64}: the first request as it comes,
+	 * then new nonces until one's base64 holds "//" (sent "%2F%2F",
+	 * which the route must accept), then that path with a literal "//"
+	 * (refused, 400). */
+	for (i = 0; i < 4000 && sent < 2; i++) {
+		int dslash;
+
 		CHECK_OK(gmpki_ocsp_request_create(ee1, issuing, 0, 1, &req));
 		CHECK_OK(gmpki_ocsp_request_to_der(req, &der, &len));
 		memcpy(path, "/ocsp/", 6);
-		if (b64url(der, len, path + 6, sizeof(path) - 6) == 0) {
-			sent = 1;
+		dslash = b64url(der, len, path + 6, sizeof(path) - 6);
+		CHECK(dslash >= 0);
+		if (i == 0 || dslash == 1) {
+			sent += dslash == 1 ? 2 : 0;
 			CHECK(get(path, &r) == 0 && r.status == 200);
 			CHECK_OK(gmpki_ocsp_response_verify(r.body, r.len, ee1,
 			    issuing, req, 0, NULL, &st));
 			CHECK(st.status == GMPKI_STATUS_REVOKED);
+			resp_free(&r);
+		}
+		if (dslash == 1) {
+			char *s = strstr(path, "%2F%2F");
+
+			CHECK(s != NULL);
+			memmove(s + 2, s + 6, strlen(s + 6) + 1);
+			s[0] = '/';
+			s[1] = '/';
+			CHECK(get(path, &r) == 0 && r.status == 400);
 			resp_free(&r);
 		}
 		free(der);
@@ -838,7 +854,10 @@ test_ocsp_c(void)
 		OCSP_REQUEST_free(req);
 		req = NULL;
 	}
-	CHECK(sent);
+	CHECK(sent == 2);
+	/* "%2F%2F" on any other route is still refused. */
+	CHECK(get("/ca/%2F%2Froot.pem", &r) == 0 && r.status == 400);
+	resp_free(&r);
 
 	/* Garbage: a malformedRequest OCSPResponse, not an HTML page. */
 	CHECK(get("/ocsp/!!!notbase64", &r) == 0 && r.status == 200);
