@@ -9,13 +9,16 @@
  *   - the leaf and the untrusted certificates are duplicated and the ID is
  *     set on the copies (X509_dup does not copy it), so that OpenSSL checks
  *     their signatures with the ID the first time: one EC verification per
- *     link instead of a failed one and a second try;
+ *     link instead of a failed one and a second try (a certificate that
+ *     already carries the ID, gmpki_sm2_set_cert_id, is used as it is:
+ *     a copy costs a re-encoding and a re-parse);
  *   - the verify callback answers X509_V_ERR_CERT_SIGNATURE_FAILURE at
  *     depth d by checking chain[d] against chain[d+1]'s key with the ID
  *     (X509_STORE_CTX_get0_current_issuer is stale there: not used);
  *   - after a good path every link not already checked that way (one that
  *     OpenSSL accepted with an EMPTY ID, say) is checked with the ID, and
- *     the root's self-signature too, so no signature escapes the ID.
+ *     the root's self-signature too (unless opts->root_checked: a caller
+ *     that keeps one root checks it once), so no signature escapes the ID.
  * Revocation is done here, not with X509_V_FLAG_CRL_CHECK (which fails on
  * every SM2 CRL signature): each CRL is verified with gmpki_crl_verify,
  * and bad revocation input is an error, never silently skipped.
@@ -38,16 +41,28 @@ struct verify_state {
 	int sig_rc;        /* our verdict on the last failed link */
 };
 
-/* 1 when x is one of the n copies made here (they carry the ID). */
+/* 1 when x is one of the n certificates known to carry the ID. */
 static int
-is_copy(X509 *x, X509 **copies, int n)
+has_id(X509 *x, X509 *const *with_id, int n)
 {
 	int i;
 
 	for (i = 0; i < n; i++)
-		if (copies[i] == x)
+		if (with_id[i] == x)
 			return 1;
 	return 0;
+}
+
+/* 1 when x carries sm2_id already (gmpki_sm2_set_cert_id). */
+static int
+carries_id(X509 *x, const char *sm2_id)
+{
+	const ASN1_OCTET_STRING *id = X509_get0_distinguishing_id(x);
+	const char *want = sm2_id != NULL ? sm2_id : GMPKI_SM2_DEFAULT_ID;
+	size_t n = strlen(want);
+
+	return id != NULL && (size_t)ASN1_STRING_length(id) == n &&
+	    memcmp(ASN1_STRING_get0_data(id), want, n) == 0;
 }
 
 /* A copy of x with the SM2 ID set, or NULL. */
@@ -209,8 +224,9 @@ gmpki_verify_cert(X509 *cert, const struct gmpki_verify_opts *opts,
 	X509_STORE *store = NULL;
 	X509_STORE_CTX *ctx = NULL;
 	STACK_OF(X509) *chain = NULL, *untrusted = NULL;
-	X509 *copies[VERIFY_MAX_DEPTH * 2 + 1];
-	int ncopies = 0;
+	X509 *copies[VERIFY_MAX_DEPTH * 2 + 1];  /* made here, freed here */
+	X509 *with_id[VERIFY_MAX_DEPTH * 2 + 1]; /* the path's candidates */
+	int ncopies = 0, nwith = 0;
 	int covered[VERIFY_MAX_DEPTH + 2];
 	time_t at;
 	int d, n, rc;
@@ -235,26 +251,33 @@ gmpki_verify_cert(X509 *cert, const struct gmpki_verify_opts *opts,
 		rc = GMPKI_ERR_CERT_CHAIN;
 		goto out;
 	}
-	if ((copies[ncopies] = copy_with_id(cert, opts->sm2_id)) == NULL)
-		goto out;
-	ncopies++;
+	if (carries_id(cert, opts->sm2_id))
+		with_id[nwith++] = cert;
+	else {
+		if ((copies[ncopies] = copy_with_id(cert, opts->sm2_id)) ==
+		    NULL)
+			goto out;
+		with_id[nwith++] = copies[ncopies++];
+	}
 	if ((untrusted = sk_X509_new_null()) == NULL)
 		goto out;
 	for (d = 0; opts->untrusted != NULL &&
 	    d < sk_X509_num(opts->untrusted); d++) {
-		X509 *c = copy_with_id(sk_X509_value(opts->untrusted, d),
-		    opts->sm2_id);
+		X509 *c = sk_X509_value(opts->untrusted, d);
 
-		if (c == NULL)
-			goto out;
-		copies[ncopies++] = c;
+		if (!carries_id(c, opts->sm2_id)) {
+			if ((c = copy_with_id(c, opts->sm2_id)) == NULL)
+				goto out;
+			copies[ncopies++] = c;
+		}
+		with_id[nwith++] = c;
 		if (!sk_X509_push(untrusted, c))
 			goto out;
 	}
 	if ((store = X509_STORE_new()) == NULL ||
 	    !X509_STORE_add_cert(store, opts->root) ||
 	    (ctx = X509_STORE_CTX_new()) == NULL ||
-	    !X509_STORE_CTX_init(ctx, store, copies[0], untrusted))
+	    !X509_STORE_CTX_init(ctx, store, with_id[0], untrusted))
 		goto out;
 	/* RFC 5280 §6.1.3 (a)(2): validity at the chosen time. */
 	X509_STORE_CTX_set_time(ctx, 0, at);
@@ -289,9 +312,13 @@ gmpki_verify_cert(X509 *cert, const struct gmpki_verify_opts *opts,
 
 		if (vs.checked & (1u << d))
 			continue;
-		/* A copy with the ID, signed SM2-with-SM3 by an SM2 key below
+		/* The root, checked once by the caller. */
+		if (d + 1 == n && opts->root_checked &&
+		    X509_cmp(cur, opts->root) == 0)
+			continue;
+		/* Carrying the ID, signed SM2-with-SM3 by an SM2 key below
 		 * the top: OpenSSL has just checked it with the ID. */
-		if (d + 1 < n && is_copy(cur, copies, ncopies) &&
+		if (d + 1 < n && has_id(cur, with_id, nwith) &&
 		    X509_get_signature_nid(cur) == NID_SM2_with_SM3 &&
 		    gmpki_sm2_is_sm2(X509_get0_pubkey(sk_X509_value(chain,
 		    d + 1))))

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <openssl/err.h>
 
 #include "gmpki/gmpki.h"
 
@@ -168,6 +169,15 @@ certauth_ctx_new(const struct certauth_config *cfg, certauth_ctx **out)
 		return CERTAUTH_ERR_INTERNAL;
 	}
 	ctx->root = cfg->root;
+	/* The trust anchor's self-signature, once (gmpki_verify_cert is told
+	 * root_checked at every login). */
+	if (X509_get0_pubkey(ctx->root) == NULL ||
+	    gmpki_sm2_verify_cert(ctx->root, X509_get0_pubkey(ctx->root),
+	    ctx->sm2_id) != 0) {
+		ERR_clear_error();
+		certauth_ctx_free(ctx);
+		return CERTAUTH_ERR_UNTRUSTED;
+	}
 	ctx->warn_days = cfg->warn_days == 0 ? CERTAUTH_DEFAULT_WARN_DAYS :
 	    cfg->warn_days;
 	ctx->max_challenges = cfg->max_challenges == 0 ?
@@ -732,7 +742,7 @@ verify_impl(certauth_ctx *ctx, const char *session_id,
 	const char *detail = NULL;
 	char fp[65];
 	time_t now;
-	int rc, grc;
+	int rc, grc, i;
 
 	memset(&p, 0, sizeof(p));
 	memset(&chal, 0, sizeof(chal));
@@ -793,6 +803,18 @@ verify_impl(certauth_ctx *ctx, const char *session_id,
 		    "chain is not PEM certificates");
 		goto out;
 	}
+	/* Ours, parsed here: the SM2 ID goes on them so that path validation
+	 * uses them as they are instead of copies. */
+	if (gmpki_sm2_set_cert_id(cert, ctx->sm2_id) != 0) {
+		rc = fail(res, CERTAUTH_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (i = 0; chain != NULL && i < sk_X509_num(chain); i++)
+		if (gmpki_sm2_set_cert_id(sk_X509_value(chain, i),
+		    ctx->sm2_id) != 0) {
+			rc = fail(res, CERTAUTH_ERR_NOMEM, "out of memory");
+			goto out;
+		}
 
 	/* 2. Canonical form. */
 	if ((rc = statement_parse(stmt, stmt_len, &p, &detail)) != 0) {
@@ -893,6 +915,7 @@ verify_impl(certauth_ctx *ctx, const char *session_id,
 	vo.untrusted = chain;
 	vo.at = now;
 	vo.sm2_id = ctx->sm2_id;
+	vo.root_checked = 1;
 	memset(&vr, 0, sizeof(vr));
 	if ((grc = gmpki_verify_cert(cert, &vo, &vr)) != 0) {
 		rc = map_chain_error(grc, &vr, res);

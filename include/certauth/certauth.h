@@ -201,7 +201,10 @@ struct certauth_config {
 
 typedef struct certauth_ctx certauth_ctx;
 
-/* Copies cfg (strings included).  0 or CERTAUTH_ERR_ARG / _NOMEM / _INTERNAL. */
+/* Copies cfg (strings included) and checks the root's self-signature
+ * (with sm2_id) once, here, not at every login.  0, CERTAUTH_ERR_ARG /
+ * _NOMEM / _INTERNAL, or CERTAUTH_ERR_UNTRUSTED when cfg->root is not a
+ * self-signed SM2 certificate whose signature verifies. */
 int certauth_ctx_new(const struct certauth_config *cfg, certauth_ctx **out);
 void certauth_ctx_free(certauth_ctx *ctx);
 

@@ -28,6 +28,10 @@ struct gmpki_verify_opts {
 	                                is an error (intermediates are checked
 	                                when a CRL for them is given)        */
 	const char *sm2_id;          /* NULL: default ID                     */
+	int root_checked;            /* the caller has verified root's
+	                                self-signature with sm2_id
+	                                (gmpki_sm2_verify_cert) once, say
+	                                when loading it: not checked again   */
 };
 
 struct gmpki_verify_result {

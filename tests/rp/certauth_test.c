@@ -300,6 +300,35 @@ test_ctx_args(void)
 	CHECK_OK(certauth_ctx_new(&cfg, &c));
 	certauth_ctx_free(c);
 	certauth_ctx_free(NULL);
+	c = NULL;
+
+	/* The root's self-signature is checked once, here: a root signed with
+	 * an empty SM2 ID (X509_sign), an intermediate given as the root, and
+	 * the root under another ID are refused. */
+	{
+		X509 *bad = X509_dup(root);
+		unsigned char *der = NULL;
+		const unsigned char *q;
+		int len;
+
+		CHECK(X509_sign(bad, root_key, EVP_sm3()) > 0);
+		len = i2d_X509(bad, &der);
+		X509_free(bad);
+		q = der;
+		bad = d2i_X509(NULL, &q, len);
+		OPENSSL_free(der);
+		CHECK(bad != NULL);
+		cfg.root = bad;
+		CHECK_RC(certauth_ctx_new(&cfg, &c), CERTAUTH_ERR_UNTRUSTED);
+		CHECK(c == NULL);
+		X509_free(bad);
+		cfg.root = ca;
+		CHECK_RC(certauth_ctx_new(&cfg, &c), CERTAUTH_ERR_UNTRUSTED);
+		cfg.root = root;
+		cfg.sm2_id = "another-id";
+		CHECK_RC(certauth_ctx_new(&cfg, &c), CERTAUTH_ERR_UNTRUSTED);
+		CHECK(c == NULL);
+	}
 }
 
 static void

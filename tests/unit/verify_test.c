@@ -281,6 +281,68 @@ test_bad_signatures(void)
 	sk_X509_free(inter);
 }
 
+/* Certificates that already carry the ID are used as they are (no
+ * copies); one carrying another ID is not trusted to have been checked
+ * with ours; root_checked skips only the root's self-signature. */
+static void
+test_caller_ids(void)
+{
+	struct gmpki_verify_opts o;
+	struct gmpki_verify_result res;
+	STACK_OF(X509) *inter;
+	X509 *e = X509_dup(ee), *c = X509_dup(ca), *fake, *broot;
+
+	CHECK_OK(gmpki_sm2_set_cert_id(e, NULL));
+	CHECK_OK(gmpki_sm2_set_cert_id(c, NULL));
+	inter = stack_of(c);
+	opts_init(&o, inter);
+	CHECK_OK(gmpki_verify_cert(e, &o, &res));
+	o.sm2_id = "another-id";
+	CHECK_RC(gmpki_verify_cert(e, &o, &res), GMPKI_ERR_CERT_SIGNATURE);
+	o.sm2_id = NULL;
+	/* Another ID on the caller's objects: copied with ours, fine. */
+	CHECK_OK(gmpki_sm2_set_cert_id(e, "another-id"));
+	CHECK_OK(gmpki_sm2_set_cert_id(c, "another-id"));
+	CHECK_OK(gmpki_verify_cert(e, &o, &res));
+	sk_X509_free(inter);
+
+	/* The intermediate signed with an EMPTY ID (which OpenSSL's
+	 * X509_verify accepts), carrying our ID or another one: refused. */
+	fake = X509_dup(ca);
+	CHECK(X509_sign(fake, root_key, EVP_sm3()) > 0);
+	fake = reparse(fake);
+	inter = stack_of(fake);
+	opts_init(&o, inter);
+	CHECK_OK(gmpki_sm2_set_cert_id(fake, NULL));
+	CHECK_RC(gmpki_verify_cert(e, &o, &res), GMPKI_ERR_CERT_SIGNATURE);
+	CHECK(res.depth == 1);
+	CHECK_OK(gmpki_sm2_set_cert_id(fake, ""));
+	CHECK_RC(gmpki_verify_cert(e, &o, &res), GMPKI_ERR_CERT_SIGNATURE);
+	CHECK(res.depth == 1);
+	o.root_checked = 1;
+	CHECK_RC(gmpki_verify_cert(e, &o, &res), GMPKI_ERR_CERT_SIGNATURE);
+	sk_X509_free(inter);
+	X509_free(fake);
+
+	/* root_checked: the caller's word for the root's self-signature
+	 * only (a broken one passes, as documented; without the flag it is
+	 * caught at depth 2). */
+	broot = X509_dup(root);
+	CHECK(X509_sign(broot, root_key, EVP_sm3()) > 0);
+	broot = reparse(broot);
+	inter = stack_of(ca);
+	opts_init(&o, inter);
+	o.root = broot;
+	CHECK_RC(gmpki_verify_cert(e, &o, &res), GMPKI_ERR_CERT_SIGNATURE);
+	CHECK(res.depth == 2);
+	o.root_checked = 1;
+	CHECK_OK(gmpki_verify_cert(e, &o, &res));
+	sk_X509_free(inter);
+	X509_free(broot);
+	X509_free(e);
+	X509_free(c);
+}
+
 static X509_CRL *
 crl_of(X509 *issuer, EVP_PKEY *key, X509 *revoked, int reason, time_t tu,
     time_t nu)
@@ -501,6 +563,7 @@ main(void)
 	RUN(test_validity);
 	RUN(test_untrusted);
 	RUN(test_bad_signatures);
+	RUN(test_caller_ids);
 	RUN(test_crl);
 	RUN(test_ocsp);
 	pki_free();
