@@ -12,9 +12,13 @@
  *   challenge_new            the password step's extra work
  *   verify, no revocation    certauth_verify: statement, signature,
  *                            chain to the root, validity, username
- *   verify + OCSP answer     the same with an OCSP response handed in by
- *                            the revocation callback (what a cached
- *                            answer costs: it is verified at every use)
+ *   verify + OCSP, kept      the same with one OCSP response handed in
+ *                            by the revocation callback at every login:
+ *                            verified once, its verdict reused (what a
+ *                            fetched answer costs while it is cached)
+ *   verify + OCSP, new       a different OCSP response at every login,
+ *                            each verified (the first login after a
+ *                            fetch)
  * Statements are made and signed before each timed verify run.
  */
 #include <stdio.h>
@@ -36,6 +40,10 @@ static X509 *root, *ca, *ee, *resp;
 static char *ca_pem, *ee_pem, ee_fp[65];
 static unsigned char *ocsp_der;
 static size_t ocsp_len;
+static unsigned char **fresh_der;   /* one new answer per login */
+static size_t *fresh_len;
+static int fresh_n, fresh_next;
+static struct gmpki_ocsp_responder responder;
 
 static int
 lookup_good(void *arg, const ASN1_INTEGER *serial,
@@ -52,7 +60,7 @@ lookup_good(void *arg, const ASN1_INTEGER *serial,
 static void
 setup(void)
 {
-	struct gmpki_ocsp_responder r;
+	struct gmpki_ocsp_responder *r = &responder;
 	OCSP_REQUEST *req = NULL;
 	unsigned char *q = NULL;
 	size_t qlen = 0, n;
@@ -75,19 +83,59 @@ setup(void)
 	    (rc = gmpki_cert_to_pem(ee, &ee_pem, &n)) != 0 ||
 	    (rc = gmpki_cert_fingerprint_sm3(ee, ee_fp)) != 0)
 		die("pem", rc);
-	memset(&r, 0, sizeof(r));
-	r.issuer = ca;
-	r.signer = resp;
-	r.signer_key = resp_key;
-	r.validity_secs = 3600;
-	r.lookup = lookup_good;
+	memset(r, 0, sizeof(*r));
+	r->issuer = ca;
+	r->signer = resp;
+	r->signer_key = resp_key;
+	r->validity_secs = 3600;
+	r->lookup = lookup_good;
 	if ((rc = gmpki_ocsp_request_create(ee, ca, 0, 0, &req)) != 0 ||
 	    (rc = gmpki_ocsp_request_to_der(req, &q, &qlen)) != 0 ||
-	    (rc = gmpki_ocsp_respond(&r, q, qlen, 0, &ocsp_der,
+	    (rc = gmpki_ocsp_respond(r, q, qlen, 0, &ocsp_der,
 	    &ocsp_len)) != 0)
 		die("ocsp", rc);
 	free(q);
 	OCSP_REQUEST_free(req);
+}
+
+/* n answers about ee, each signed anew (SM2 signatures are randomised,
+ * so no two are the same bytes). */
+static void
+fresh_setup(int n)
+{
+	OCSP_REQUEST *req = NULL;
+	unsigned char *q = NULL;
+	size_t qlen = 0;
+	int i, rc;
+
+	if ((fresh_der = calloc((size_t)n, sizeof(*fresh_der))) == NULL ||
+	    (fresh_len = calloc((size_t)n, sizeof(*fresh_len))) == NULL)
+		die("calloc", -2);
+	if ((rc = gmpki_ocsp_request_create(ee, ca, 0, 0, &req)) != 0 ||
+	    (rc = gmpki_ocsp_request_to_der(req, &q, &qlen)) != 0)
+		die("ocsp", rc);
+	for (i = 0; i < n; i++)
+		if ((rc = gmpki_ocsp_respond(&responder, q, qlen, 0,
+		    &fresh_der[i], &fresh_len[i])) != 0)
+			die("ocsp", rc);
+	fresh_n = n;
+	free(q);
+	OCSP_REQUEST_free(req);
+}
+
+static int
+revocation_fresh(void *arg, X509 *cert, X509 *issuer, unsigned char **der,
+    size_t *len)
+{
+	(void)arg;
+	(void)cert;
+	(void)issuer;
+	if (fresh_next >= fresh_n)
+		return -1;
+	*der = fresh_der[fresh_next];
+	*len = fresh_len[fresh_next];
+	fresh_der[fresh_next++] = NULL;
+	return 0;
 }
 
 static int
@@ -151,8 +199,10 @@ bench_verify(int with_ocsp, int n, double *helper_rate, double *chal_rate)
 	cfg.origin = ORIGIN;
 	cfg.root = root;
 	cfg.max_challenges = (size_t)n + 1;
-	if (with_ocsp)
+	if (with_ocsp == 1)
 		cfg.revocation = revocation_cached;
+	else if (with_ocsp == 2)
+		cfg.revocation = revocation_fresh;
 	if ((rc = certauth_ctx_new(&cfg, &c)) != 0)
 		die("ctx", rc);
 	if ((l = calloc((size_t)n, sizeof(*l))) == NULL ||
@@ -228,7 +278,7 @@ bench_raw(int sign, int n)
 int
 main(int argc, char **argv)
 {
-	double sign, verify, helper, chal, plain, ocsp;
+	double sign, verify, helper, chal, plain, ocsp, fresh;
 	int n = argc > 1 ? atoi(argv[1]) : 2000;
 
 	if (n < 10 || n > 1000000) {
@@ -243,6 +293,8 @@ main(int argc, char **argv)
 	verify = bench_raw(0, n);
 	plain = bench_verify(0, n, &helper, &chal);
 	ocsp = bench_verify(1, n, NULL, NULL);
+	fresh_setup(n);
+	fresh = bench_verify(2, n, NULL, NULL);
 	printf("certauth_bench: %d logins per case, one thread\n", n);
 	printf("  %-34s %9.0f/s  1.000 S\n", "raw SM2 sign", sign);
 	printf("  %-34s %9.0f/s  1.000 V\n", "raw SM2 verify", verify);
@@ -252,8 +304,10 @@ main(int argc, char **argv)
 	    chal / verify);
 	printf("  %-34s %9.0f/s  %.3f V\n", "RP: verify, no revocation", plain,
 	    plain / verify);
-	printf("  %-34s %9.0f/s  %.3f V\n", "RP: verify + OCSP answer", ocsp,
+	printf("  %-34s %9.0f/s  %.3f V\n", "RP: verify + OCSP, kept", ocsp,
 	    ocsp / verify);
+	printf("  %-34s %9.0f/s  %.3f V\n", "RP: verify + OCSP, new", fresh,
+	    fresh / verify);
 	X509_free(root);
 	X509_free(ca);
 	X509_free(ee);
@@ -265,5 +319,9 @@ main(int argc, char **argv)
 	free(ca_pem);
 	free(ee_pem);
 	free(ocsp_der);
+	for (n = 0; n < fresh_n; n++)
+		free(fresh_der[n]);
+	free(fresh_der);
+	free(fresh_len);
 	return 0;
 }

@@ -533,6 +533,22 @@ gmpki_ocsp_response_verify(const unsigned char *der, size_t len,
 	}
 	st->this_update = tu;
 	st->next_update = nextupd != NULL ? tn : 0;
+	/* The same checks as above, solved for at. */
+	st->good_from = tu - OCSP_SKEW_SECS;
+	st->good_until = nextupd != NULL ? tn : tu + OCSP_MAX_AGE + 1;
+	if (X509_cmp(signer, issuer) != 0) {
+		time_t nb = 0, na = 0;
+
+		if (gmpki_asn1_time_to_time(X509_get0_notBefore(signer),
+		    &nb) != 0 ||
+		    gmpki_asn1_time_to_time(X509_get0_notAfter(signer),
+		    &na) != 0)
+			goto out;
+		if (nb > st->good_from)
+			st->good_from = nb;
+		if (na < st->good_until - 1)
+			st->good_until = na + 1;
+	}
 	rc = 0;
 out:
 	ERR_clear_error();
@@ -540,6 +556,7 @@ out:
 		st->status = GMPKI_STATUS_UNKNOWN;
 		st->revoked_at = 0;
 		st->reason = -1;
+		st->good_from = st->good_until = 0;
 	}
 	sk_X509_free(extra);
 	OCSP_BASICRESP_free(bs);

@@ -6,12 +6,18 @@
  * nextUpdate; failing that the CRL, configured or fetched from the leaf's
  * distribution point and cached per URL until nextUpdate.
  *
- * Every answer, cached or new, is judged by gmpki_verify_cert at the
- * context's clock with revocation required, exactly as the callback's
- * answers always were.  The cache and the counters are guarded by the
- * context's own mutex (rv->lock), which is never held during network I/O
- * or signature checks: cached bytes are copied (OCSP) or up-ref'ed (CRL)
- * out under the lock and checked after it is released.
+ * An OCSP answer is verified once (gmpki_ocsp_response_verify at the
+ * context's clock); what is cached is its verdict, good or revoked, with
+ * the window of instants at which the same check gives the same verdict
+ * (gmpki_ocsp_status good_from/good_until: thisUpdate less the skew up to
+ * nextUpdate, within the responder certificate's validity).  A fetched
+ * verdict is reused while the clock is in its window; the callback's
+ * answers are remembered by their SM3 too, so the same bytes handed in
+ * again are not verified again.  A CRL is judged by gmpki_verify_cert at
+ * every use.  The cache and the counters are guarded by the context's own
+ * mutex (rv->lock), which is never held during network I/O or signature
+ * checks: a cached CRL is up-ref'ed out under the lock and checked after
+ * it is released.
  */
 #include "certauth_internal.h"
 
@@ -39,9 +45,9 @@ struct ocsp_key {
 
 struct ocsp_entry {
 	struct ocsp_key key;
-	unsigned char *der;
-	size_t len;
-	time_t next_update;
+	unsigned char sm3[GMPKI_SM3_LEN]; /* of the answer's DER          */
+	enum answer verdict;              /* ANS_GOOD or ANS_REVOKED      */
+	time_t from, until;               /* good_from, good_until        */
 };
 
 struct crl_entry {
@@ -75,8 +81,6 @@ certauth_revocation_free(struct certauth_revocation *rv)
 
 	if (rv == NULL)
 		return;
-	for (i = 0; i < rv->n_ocsp; i++)
-		free(rv->ocsp[i].der);
 	free(rv->ocsp);
 	for (i = 0; i < rv->n_crl; i++) {
 		free(rv->crl[i].url);
@@ -205,7 +209,6 @@ ocsp_key_eq(const struct ocsp_key *a, const struct ocsp_key *b)
 static void
 ocsp_remove_locked(struct certauth_revocation *rv, size_t i)
 {
-	free(rv->ocsp[i].der);
 	rv->ocsp[i] = rv->ocsp[rv->n_ocsp - 1];
 	memset(&rv->ocsp[rv->n_ocsp - 1], 0, sizeof(rv->ocsp[0]));
 	rv->n_ocsp--;
@@ -223,73 +226,53 @@ ocsp_find_locked(struct certauth_revocation *rv, const struct ocsp_key *k)
 }
 
 /*
- * A copy of the answer cached for k, while now is before its nextUpdate
- * (an expired one is dropped).  1 found, 0 not, -1 out of memory.
+ * The verdict cached for k while now is in its window (one outside it is
+ * dropped); with sm3, only when it was reached from those bytes.  1 found
+ * (*verdict set), 0 not.
  */
 static int
 ocsp_cache_get(struct certauth_revocation *rv, const struct ocsp_key *k,
-    time_t now, unsigned char **der, size_t *len)
+    time_t now, const unsigned char *sm3, enum answer *verdict)
 {
 	size_t i;
 	int found = 0;
 
 	pthread_mutex_lock(&rv->lock);
 	i = ocsp_find_locked(rv, k);
-	if (i != SIZE_MAX && now >= rv->ocsp[i].next_update)
+	if (i != SIZE_MAX && (now < rv->ocsp[i].from ||
+	    now >= rv->ocsp[i].until))
 		ocsp_remove_locked(rv, i);
-	else if (i != SIZE_MAX) {
-		if ((*der = malloc(rv->ocsp[i].len)) == NULL)
-			found = -1;
-		else {
-			memcpy(*der, rv->ocsp[i].der, rv->ocsp[i].len);
-			*len = rv->ocsp[i].len;
-			found = 1;
-		}
+	else if (i != SIZE_MAX && (sm3 == NULL ||
+	    memcmp(rv->ocsp[i].sm3, sm3, GMPKI_SM3_LEN) == 0)) {
+		*verdict = rv->ocsp[i].verdict;
+		found = 1;
 	}
 	pthread_mutex_unlock(&rv->lock);
 	return found;
 }
 
-/* Drops k's entry if it still holds these bytes (another thread may have
- * put a newer answer meanwhile). */
-static void
-ocsp_cache_forget(struct certauth_revocation *rv, const struct ocsp_key *k,
-    const unsigned char *der, size_t len)
-{
-	size_t i;
-
-	pthread_mutex_lock(&rv->lock);
-	i = ocsp_find_locked(rv, k);
-	if (i != SIZE_MAX && rv->ocsp[i].len == len &&
-	    memcmp(rv->ocsp[i].der, der, len) == 0)
-		ocsp_remove_locked(rv, i);
-	pthread_mutex_unlock(&rv->lock);
-}
-
-/* Keeps a verified answer until next_update.  When the cache is full the
- * expired entries go first, then the one that expires soonest.  Out of
- * memory only means the answer is not kept. */
+/* Keeps a verdict for its window.  When the cache is full the entries
+ * outside their window go first, then the one whose window ends
+ * soonest.  Out of memory only means the verdict is not kept. */
 static void
 ocsp_cache_put(struct certauth_revocation *rv, const struct ocsp_key *k,
-    const unsigned char *der, size_t len, time_t next_update, time_t now)
+    const unsigned char *sm3, enum answer verdict, time_t from,
+    time_t until, time_t now)
 {
-	unsigned char *copy;
 	size_t i, j;
 
-	if ((copy = malloc(len)) == NULL)
-		return;
-	memcpy(copy, der, len);
 	pthread_mutex_lock(&rv->lock);
 	i = ocsp_find_locked(rv, k);
 	if (i == SIZE_MAX && rv->n_ocsp >= rv->max_ocsp) {
 		for (j = rv->n_ocsp; j > 0; j--)
-			if (now >= rv->ocsp[j - 1].next_update)
+			if (now < rv->ocsp[j - 1].from ||
+			    now >= rv->ocsp[j - 1].until)
 				ocsp_remove_locked(rv, j - 1);
 		if (rv->n_ocsp >= rv->max_ocsp) {
 			size_t soonest = 0;
 			for (j = 1; j < rv->n_ocsp; j++)
-				if (rv->ocsp[j].next_update <
-				    rv->ocsp[soonest].next_update)
+				if (rv->ocsp[j].until <
+				    rv->ocsp[soonest].until)
 					soonest = j;
 			ocsp_remove_locked(rv, soonest);
 		}
@@ -302,7 +285,6 @@ ocsp_cache_put(struct certauth_revocation *rv, const struct ocsp_key *k,
 			ncap = rv->max_ocsp;
 		if ((t = realloc(rv->ocsp, ncap * sizeof(*t))) == NULL) {
 			pthread_mutex_unlock(&rv->lock);
-			free(copy);
 			return;
 		}
 		rv->ocsp = t;
@@ -311,11 +293,11 @@ ocsp_cache_put(struct certauth_revocation *rv, const struct ocsp_key *k,
 	if (i == SIZE_MAX) {
 		i = rv->n_ocsp++;
 		rv->ocsp[i].key = *k;
-	} else
-		free(rv->ocsp[i].der);
-	rv->ocsp[i].der = copy;
-	rv->ocsp[i].len = len;
-	rv->ocsp[i].next_update = next_update;
+	}
+	memcpy(rv->ocsp[i].sm3, sm3, GMPKI_SM3_LEN);
+	rv->ocsp[i].verdict = verdict;
+	rv->ocsp[i].from = from;
+	rv->ocsp[i].until = until;
 	pthread_mutex_unlock(&rv->lock);
 }
 
@@ -450,13 +432,15 @@ judge(X509 *cert, const struct gmpki_verify_opts *base,
  */
 static enum answer
 judge_ocsp(X509 *cert, X509 *issuer, const struct gmpki_verify_opts *base,
-    const unsigned char *ocsp, size_t ocsp_len, int *grc)
+    const unsigned char *ocsp, size_t ocsp_len, int *grc,
+    struct gmpki_ocsp_status *stp)
 {
 	struct gmpki_ocsp_status st;
 
 	memset(&st, 0, sizeof(st));
 	*grc = gmpki_ocsp_response_verify(ocsp, ocsp_len, cert, issuer, NULL,
 	    base->at, base->sm2_id, &st);
+	*stp = st;
 	if (*grc == GMPKI_ERR_NOMEM)
 		return ANS_NOMEM;
 	if (*grc != 0)
@@ -518,17 +502,21 @@ crl_why(int grc)
 
 /* --- the two steps ---------------------------------------------------------- */
 
-/* A verified good or revoked answer that can be kept: its nextUpdate. */
-static time_t
-ocsp_next_update(const unsigned char *der, size_t len, X509 *cert,
-    X509 *issuer, const struct gmpki_verify_opts *base)
+/* Keeps a fresh verdict: good or revoked, from an answer with nextUpdate
+ * (without one the responder means newer news is always to be had, RFC
+ * 6960 §4.2.2.1), its window still open. */
+static void
+ocsp_keep(struct certauth_revocation *rv, const struct ocsp_key *k,
+    const unsigned char *der, size_t len, enum answer a,
+    const struct gmpki_ocsp_status *st, time_t now)
 {
-	struct gmpki_ocsp_status st;
+	unsigned char sm3[GMPKI_SM3_LEN];
 
-	if (gmpki_ocsp_response_verify(der, len, cert, issuer, NULL, base->at,
-	    base->sm2_id, &st) != 0)
-		return 0;
-	return st.next_update;
+	if ((a == ANS_GOOD || a == ANS_REVOKED) && st->next_update != 0 &&
+	    st->good_from <= now &&
+	    now < st->good_until && gmpki_sm3(der, len, sm3) == 0)
+		ocsp_cache_put(rv, k, sm3, a, st->good_from, st->good_until,
+		    now);
 }
 
 /* Step 1: OCSP from the callback, or cached, or fetched. */
@@ -537,15 +525,16 @@ ocsp_step(struct certauth_revocation *rv, X509 *cert, X509 *issuer,
     const struct gmpki_verify_opts *base, time_t now, const char *url,
     struct certauth_result *res)
 {
+	struct gmpki_ocsp_status st;
 	struct ocsp_key key;
 	OCSP_REQUEST *req = NULL;
-	unsigned char *der = NULL, *q = NULL;
+	unsigned char *der = NULL, *q = NULL, sm3[GMPKI_SM3_LEN];
 	size_t len = 0, qlen = 0;
 	const char *why = NULL;
 	enum answer a = ANS_NONE;
-	time_t next;
-	int keyed, got, grc = 0, rc;
+	int keyed, grc = 0, rc;
 
+	keyed = ocsp_key_make(cert, issuer, &key) == 0;
 	if (rv->callback != NULL) {
 		if (rv->callback(rv->callback_arg, cert, issuer, &der,
 		    &len) != 0 || der == NULL || len == 0 ||
@@ -553,35 +542,29 @@ ocsp_step(struct certauth_revocation *rv, X509 *cert, X509 *issuer,
 			res->ocsp_detail = "the revocation callback gave no answer";
 			goto none;
 		}
-		a = judge_ocsp(cert, issuer, base, der, len, &grc);
+		/* The same bytes as a verified answer: the same verdict. */
+		if (keyed && gmpki_sm3(der, len, sm3) == 0 &&
+		    ocsp_cache_get(rv, &key, now, sm3, &a)) {
+			count(rv, &rv->st.ocsp_cache_hits);
+			res->revocation_source = CERTAUTH_REVOCATION_CALLBACK;
+			goto done;
+		}
+		a = judge_ocsp(cert, issuer, base, der, len, &grc, &st);
 		if (a == ANS_NONE)
 			res->ocsp_detail = ocsp_why(grc);
 		else
 			res->revocation_source = CERTAUTH_REVOCATION_CALLBACK;
+		if (keyed)
+			ocsp_keep(rv, &key, der, len, a, &st, now);
 		goto done;
 	}
 	if (!rv->fetch)
 		return ANS_NONE;        /* no OCSP source: not tried */
 
-	keyed = ocsp_key_make(cert, issuer, &key) == 0;
-	if (keyed && (got = ocsp_cache_get(rv, &key, now, &der, &len)) != 0) {
-		if (got < 0)
-			return ANS_NOMEM;
-		a = judge_ocsp(cert, issuer, base, der, len, &grc);
-		if (a == ANS_GOOD || a == ANS_REVOKED) {
-			count(rv, &rv->st.ocsp_cache_hits);
-			res->revocation_source = CERTAUTH_REVOCATION_OCSP_CACHE;
-			goto done;
-		}
-		/* No longer good (e.g. the clock went back): ask again. */
-		ocsp_cache_forget(rv, &key, der, len);
-		count(rv, &rv->st.ocsp_errors);
-		free(der);
-		der = NULL;
-		len = 0;
-		if (a == ANS_NOMEM)
-			return a;
-		a = ANS_NONE;
+	if (keyed && ocsp_cache_get(rv, &key, now, NULL, &a)) {
+		count(rv, &rv->st.ocsp_cache_hits);
+		res->revocation_source = CERTAUTH_REVOCATION_OCSP_CACHE;
+		return a;
 	}
 	if (url == NULL || url[0] == '\0') {
 		res->ocsp_detail = "the certificate has no OCSP URL";
@@ -608,16 +591,13 @@ ocsp_step(struct certauth_revocation *rv, X509 *cert, X509 *issuer,
 		res->ocsp_detail = why;
 		goto none;
 	}
-	a = judge_ocsp(cert, issuer, base, der, len, &grc);
-	if (a == ANS_GOOD || a == ANS_REVOKED) {
-		res->revocation_source = CERTAUTH_REVOCATION_OCSP;
-		next = ocsp_next_update(der, len, cert, issuer, base);
-		if (keyed && next > now)
-			ocsp_cache_put(rv, &key, der, len, next, now);
-	} else if (a == ANS_UNKNOWN)
+	a = judge_ocsp(cert, issuer, base, der, len, &grc, &st);
+	if (a == ANS_GOOD || a == ANS_REVOKED || a == ANS_UNKNOWN)
 		res->revocation_source = CERTAUTH_REVOCATION_OCSP;
 	else if (a == ANS_NONE)
 		res->ocsp_detail = ocsp_why(grc);
+	if (keyed)
+		ocsp_keep(rv, &key, der, len, a, &st, now);
 done:
 	if (a == ANS_NONE)
 		count(rv, &rv->st.ocsp_errors);

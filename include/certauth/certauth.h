@@ -149,13 +149,16 @@ typedef int (*certauth_revocation_fn)(void *arg, X509 *cert, X509 *issuer,
  *
  * With no source at all (no callback, no crls, fetch_revocation 0) the
  * status is not checked and the result says so.  Every answer is checked
- * by gmpki_verify_cert at the context's clock (signature with the SM2 ID,
- * responder or CRL issuer, freshness).  Fetched OCSP answers are cached
- * per (issuer key, serial) and fetched CRLs per URL until their
- * nextUpdate (answers without one are not cached); a cached answer is
- * checked again at every use and dropped once the clock reaches its
- * nextUpdate or it no longer verifies.  The lock is never held during
- * network I/O; two threads missing the cache at once may both fetch.
+ * at the context's clock (signature with the SM2 ID, responder or CRL
+ * issuer, freshness).  An OCSP answer is verified once and its verdict
+ * kept per (issuer key, serial) - a callback's also per the answer's
+ * SM3 - for the window in which the same check gives the same verdict
+ * (thisUpdate less 5 minutes to nextUpdate, within the responder
+ * certificate's validity); outside it the answer is asked for again.
+ * Fetched CRLs are kept per URL until their nextUpdate and checked again
+ * at every use.  Answers without nextUpdate are not kept.  The lock is
+ * never held during network I/O; two threads missing the cache at once
+ * may both fetch.
  */
 enum certauth_revocation_source {
 	CERTAUTH_REVOCATION_NONE = 0,       /* not checked, or no answer   */

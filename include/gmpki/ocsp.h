@@ -32,6 +32,12 @@ struct gmpki_ocsp_status {
 	time_t revoked_at; /* REVOKED only */
 	int reason;        /* REVOKED only; -1 when absent */
 	time_t this_update, next_update; /* next_update 0 when absent */
+	/* gmpki_ocsp_response_verify: the instants at at which the same
+	 * check gives the same answer, [good_from, good_until): thisUpdate
+	 * less the skew, nextUpdate (or thisUpdate + 24 h), narrowed to a
+	 * delegated responder's validity.  A caller that keeps the verdict
+	 * (not the bytes) may reuse it while its clock is in there. */
+	time_t good_from, good_until;
 };
 
 /* A request for cert issued by issuer (CertID with SM3, or SHA-1 when

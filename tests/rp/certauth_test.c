@@ -919,6 +919,137 @@ test_revocation_sources(void)
 	sk_X509_CRL_pop_free(roots, X509_CRL_free);
 }
 
+/* --- a verified OCSP answer's verdict is kept for its window ----------- */
+
+static unsigned char *replay_der;   /* the answer the callback hands in */
+static size_t replay_len;
+static int replay_calls;
+
+static int
+replay_cb(void *arg, X509 *cert, X509 *issuer, unsigned char **der,
+    size_t *len)
+{
+	(void)arg;
+	(void)cert;
+	(void)issuer;
+	replay_calls++;
+	if ((*der = malloc(replay_len)) == NULL)
+		return -1;
+	memcpy(*der, replay_der, replay_len);
+	*len = replay_len;
+	return 0;
+}
+
+/* One answer about ee made at clock_now by signer, valid secs. */
+static void
+replay_make(X509 *signer, EVP_PKEY *key, int secs)
+{
+	struct gmpki_ocsp_responder r;
+
+	free(replay_der);
+	replay_der = NULL;
+	fx_responder(&r, ca, signer, key, secs, lookup);
+	CHECK_OK(fx_ocsp_ask(&r, ee, ca, 0, 0, clock_now, NULL, &replay_der,
+	    &replay_len));
+}
+
+static void
+test_ocsp_verdicts(void)
+{
+	struct certauth_config cfg;
+	struct certauth_revocation_stats st;
+	struct certauth_result r;
+	struct opts o = { 0 };
+	certauth_ctx *c = NULL;
+	EVP_PKEY *k2 = NULL;
+	X509 *short_resp;
+
+	clock_now = base;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.rp_id = RP_ID;
+	cfg.origin = ORIGIN;
+	cfg.root = root;
+	cfg.now = test_clock;
+	cfg.revocation = replay_cb;
+	CHECK_OK(certauth_ctx_new(&cfg, &c));
+
+	/* The same bytes twice: verified once, the second login reuses the
+	 * verdict (a cache hit), both good. */
+	replay_make(responder, resp_key, 3600);
+	CHECK_OK(run(c, "s", "s", &o, &r));
+	CHECK(r.revocation_source == CERTAUTH_REVOCATION_CALLBACK);
+	CHECK_OK(certauth_revocation_stats(c, &st));
+	CHECK(st.ocsp_cache_hits == 0 && st.ocsp_cached == 1);
+	clock_now = base + 1800;
+	CHECK_OK(run(c, "s", "s", &o, &r));
+	CHECK(r.revocation_source == CERTAUTH_REVOCATION_CALLBACK);
+	CHECK_OK(certauth_revocation_stats(c, &st));
+	CHECK(st.ocsp_cache_hits == 1);
+	/* At nextUpdate the window closes: the same bytes are judged again,
+	 * stale, and with no other source the status is unknown. */
+	clock_now = base + 3600;
+	CHECK_RC(run(c, "s", "s", &o, &r), CERTAUTH_ERR_REVOCATION_UNKNOWN);
+	CHECK_STR(r.ocsp_detail, "OCSP answer is stale");
+	CHECK_OK(certauth_revocation_stats(c, &st));
+	CHECK(st.ocsp_cache_hits == 1 && st.ocsp_cached == 0);
+	/* A clock gone back before thisUpdate (less the 5-minute skew). */
+	clock_now = base;
+	replay_make(responder, resp_key, 3600);
+	CHECK_OK(run(c, "s", "s", &o, &r));
+	clock_now = base - 301;
+	CHECK_RC(run(c, "s", "s", &o, &r), CERTAUTH_ERR_REVOCATION_UNKNOWN);
+	CHECK_STR(r.ocsp_detail, "OCSP answer is stale");
+
+	/* A revoked verdict is kept too: REVOKED both times. */
+	clock_now = base;
+	ocsp_revoked = ee;
+	replay_make(responder, resp_key, 3600);
+	ocsp_revoked = NULL;
+	CHECK_RC(run(c, "s", "s", &o, &r), CERTAUTH_ERR_REVOKED);
+	CHECK_RC(run(c, "s", "s", &o, &r), CERTAUTH_ERR_REVOKED);
+	CHECK_OK(certauth_revocation_stats(c, &st));
+	CHECK(st.ocsp_cache_hits == 2);
+	/* Other bytes for the same certificate are verified, not matched
+	 * against the kept verdict: a good answer now says good. */
+	replay_make(responder, resp_key, 3600);
+	CHECK_OK(run(c, "s", "s", &o, &r));
+	CHECK_OK(certauth_revocation_stats(c, &st));
+	CHECK(st.ocsp_cache_hits == 2);
+
+	/* A delegated responder whose certificate ends before the answer's
+	 * nextUpdate: the verdict lasts only as long as the responder. */
+	short_resp = fx_issue(GMPKI_CERT_OCSP, FX_OCSP_NAME, &k2, ca, ca_key,
+	    base - DAY, base + 600);
+	replay_make(short_resp, k2, 3600);
+	CHECK_OK(run(c, "s", "s", &o, &r));
+	clock_now = base + 600;
+	CHECK_OK(run(c, "s", "s", &o, &r));
+	CHECK_OK(certauth_revocation_stats(c, &st));
+	CHECK(st.ocsp_cache_hits == 3);
+	clock_now = base + 601;
+	CHECK_RC(run(c, "s", "s", &o, &r), CERTAUTH_ERR_REVOCATION_UNKNOWN);
+	CHECK(r.ocsp_detail != NULL &&
+	    strstr(r.ocsp_detail, "not from the CA's responder") != NULL);
+	CHECK_OK(certauth_revocation_stats(c, &st));
+	CHECK(st.ocsp_cache_hits == 3);
+	/* An answer without nextUpdate ("newer news is always to be had")
+	 * is verified at every use, never kept. */
+	clock_now = base;
+	replay_make(responder, resp_key, 0);
+	CHECK_OK(run(c, "s", "s", &o, &r));
+	CHECK_OK(run(c, "s", "s", &o, &r));
+	CHECK_OK(certauth_revocation_stats(c, &st));
+	CHECK(st.ocsp_cache_hits == 3);
+	CHECK(replay_calls == 13);
+
+	clock_now = base;
+	certauth_ctx_free(c);
+	X509_free(short_resp);
+	EVP_PKEY_free(k2);
+	free(replay_der);
+	replay_der = NULL;
+}
+
 /* Threads creating and verifying logins on one context. */
 struct thr {
 	certauth_ctx *c;
@@ -1048,6 +1179,7 @@ main(void)
 	RUN(test_malformed);
 	RUN(test_revocation);
 	RUN(test_revocation_sources);
+	RUN(test_ocsp_verdicts);
 	RUN(test_verify_statement);
 	RUN(test_threads);
 	pki_free();

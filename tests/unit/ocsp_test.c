@@ -137,6 +137,22 @@ test_good_revoked_unknown(void)
 	    NULL, &st));
 	CHECK(st.status == GMPKI_STATUS_GOOD && st.reason == -1);
 	CHECK(st.this_update == now && st.next_update == now + VALIDITY);
+	/* The window in which the same check says the same: its edges. */
+	CHECK(st.good_from == now - 300 && st.good_until == now + VALIDITY);
+	{
+		struct gmpki_ocsp_status s2;
+		time_t from = st.good_from, until = st.good_until;
+
+		CHECK_OK(gmpki_ocsp_response_verify(resp, len, ee_good, ca,
+		    NULL, from, NULL, &s2));
+		CHECK_RC(gmpki_ocsp_response_verify(resp, len, ee_good, ca,
+		    NULL, from - 1, NULL, &s2), GMPKI_ERR_OCSP_STALE);
+		CHECK(s2.good_from == 0 && s2.good_until == 0);
+		CHECK_OK(gmpki_ocsp_response_verify(resp, len, ee_good, ca,
+		    NULL, until - 1, NULL, &s2));
+		CHECK_RC(gmpki_ocsp_response_verify(resp, len, ee_good, ca,
+		    NULL, until, NULL, &s2), GMPKI_ERR_OCSP_STALE);
+	}
 	/* Without the request (no nonce check) it still verifies. */
 	CHECK_OK(gmpki_ocsp_response_verify(resp, len, ee_good, ca, NULL, now,
 	    NULL, &st));
@@ -190,6 +206,51 @@ test_good_revoked_unknown(void)
 	free(resp);
 }
 
+/* The window narrowed to a delegated responder's validity, and an
+ * answer without nextUpdate (24 hours from thisUpdate). */
+static void
+test_verdict_window(void)
+{
+	struct gmpki_ocsp_responder r;
+	struct gmpki_ocsp_status st;
+	unsigned char *resp = NULL;
+	EVP_PKEY *k = NULL;
+	X509 *brief;
+	size_t len = 0;
+
+	brief = fx_issue(GMPKI_CERT_OCSP, FX_OCSP_NAME, &k, ca, ca_key,
+	    now - 100, now + 600);
+	responder_init(&r, brief, k);
+	CHECK_OK(fx_ocsp_ask(&r, ee_good, ca, 0, 0, now, NULL, &resp, &len));
+	CHECK_OK(gmpki_ocsp_response_verify(resp, len, ee_good, ca, NULL, now,
+	    NULL, &st));
+	CHECK(st.good_from == now - 100 && st.good_until == now + 601);
+	CHECK_OK(gmpki_ocsp_response_verify(resp, len, ee_good, ca, NULL,
+	    now - 100, NULL, &st));
+	CHECK_RC(gmpki_ocsp_response_verify(resp, len, ee_good, ca, NULL,
+	    now - 101, NULL, &st), GMPKI_ERR_OCSP_INVALID);
+	CHECK_OK(gmpki_ocsp_response_verify(resp, len, ee_good, ca, NULL,
+	    now + 600, NULL, &st));
+	CHECK_RC(gmpki_ocsp_response_verify(resp, len, ee_good, ca, NULL,
+	    now + 601, NULL, &st), GMPKI_ERR_OCSP_INVALID);
+	free(resp);
+
+	responder_init(&r, responder, resp_key);
+	r.validity_secs = 0;
+	CHECK_OK(fx_ocsp_ask(&r, ee_good, ca, 0, 0, now, NULL, &resp, &len));
+	CHECK_OK(gmpki_ocsp_response_verify(resp, len, ee_good, ca, NULL, now,
+	    NULL, &st));
+	CHECK(st.next_update == 0);
+	CHECK(st.good_from == now - 300 && st.good_until == now + DAY + 1);
+	CHECK_OK(gmpki_ocsp_response_verify(resp, len, ee_good, ca, NULL,
+	    now + DAY, NULL, &st));
+	CHECK_RC(gmpki_ocsp_response_verify(resp, len, ee_good, ca, NULL,
+	    now + DAY + 1, NULL, &st), GMPKI_ERR_OCSP_STALE);
+	free(resp);
+	X509_free(brief);
+	EVP_PKEY_free(k);
+}
+
 static void
 test_sha1_and_ca_signed(void)
 {
@@ -227,6 +288,7 @@ test_sha1_and_ca_signed(void)
 	CHECK_OK(gmpki_ocsp_response_verify(resp, len, ee_good, ca, req, now,
 	    NULL, &st));
 	CHECK(st.status == GMPKI_STATUS_GOOD);
+	CHECK(st.good_from == now - 300 && st.good_until == now + VALIDITY);
 	/* A response with the wrong SM2 ID. */
 	CHECK_RC(gmpki_ocsp_response_verify(resp, len, ee_good, ca, req, now,
 	    "another-id", &st), GMPKI_ERR_SIGNATURE);
@@ -658,6 +720,7 @@ main(void)
 	pki_setup();
 	RUN(test_good_revoked_unknown);
 	RUN(test_sha1_and_ca_signed);
+	RUN(test_verdict_window);
 	RUN(test_nonce);
 	RUN(test_unauthorised_responders);
 	RUN(test_tampered_and_stale);
