@@ -151,6 +151,17 @@ rs_accounts_load(const char *path, struct rs_accounts *out, char *err,
 }
 
 int
+rs_accounts_find(const struct rs_accounts *a, const char *username)
+{
+	size_t i;
+
+	for (i = 0; username != NULL && i < a->n; i++)
+		if (strcmp(a->a[i].username, username) == 0)
+			return (int)i;
+	return -1;
+}
+
+int
 rs_accounts_check(const struct rs_accounts *a, const char *username,
     const char *password)
 {

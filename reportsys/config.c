@@ -12,6 +12,7 @@
 
 #include "gmpki/gmpki.h"
 #include "config.h"
+#include "http.h"
 #include "reportsys.h"
 
 #define CONF_MAX_BYTES (64 * 1024)
@@ -31,6 +32,8 @@ defaults(struct rs_config *c)
 	c->session_ttl = 1800;
 	c->login_ttl = 300;
 	c->rate_limit_per_minute = 30;
+	c->lockout_threshold = 5;
+	c->lockout_seconds = 900;
 	c->threads = 4;
 	c->max_sessions = 10000;
 }
@@ -164,6 +167,16 @@ set_key(struct rs_config *c, const char *dir, const char *k, const char *v,
 		return int_value(v, 30, 3600, &c->login_ttl);
 	if (strcmp(k, "rate_limit") == 0)
 		return int_value(v, 1, 100000, &c->rate_limit_per_minute);
+	if (strcmp(k, "lockout_threshold") == 0)
+		return int_value(v, 1, 100, &c->lockout_threshold);
+	if (strcmp(k, "lockout_seconds") == 0)
+		return int_value(v, 1, 86400, &c->lockout_seconds);
+	if (strcmp(k, "trusted_proxies") == 0) {
+		*why = "trusted_proxies: IP addresses (at most 8), e.g. "
+		    "127.0.0.1";
+		return svc_addr_list_check(v) > 0 ? str_value(v,
+		    c->trusted_proxies, sizeof(c->trusted_proxies)) : -1;
+	}
 	if (strcmp(k, "threads") == 0)
 		return int_value(v, 1, 64, &c->threads);
 	if (strcmp(k, "max_sessions") == 0)

@@ -59,6 +59,12 @@ struct rs_session {
 	int revocation_checked;
 };
 
+/* Wrong passwords in a row, and the end of a running lockout. */
+struct rs_lockout {
+	int failed;
+	time_t locked_until;
+};
+
 struct rs_server {
 	const struct rs_config *cfg;
 	certauth_ctx *ca;
@@ -66,6 +72,7 @@ struct rs_server {
 	struct svc_ratelimit *rl;
 	pthread_mutex_t lock;
 	struct rs_session *sess;      /* cfg->max_sessions */
+	struct rs_lockout *lockout;   /* per account, accounts.n */
 	int https;
 };
 
@@ -363,6 +370,41 @@ h_root(struct svc_req *r, struct svc_resp *w)
 	return login_page(w, r, 200, "", "");
 }
 
+/* Account idx's lockout is running (checked before the password, like
+ * the service's 账户已被锁定). */
+static int
+account_locked(struct rs_server *s, int idx, time_t now)
+{
+	int locked;
+
+	if (idx < 0)
+		return 0;
+	pthread_mutex_lock(&s->lock);
+	locked = s->lockout[idx].locked_until > now;
+	pthread_mutex_unlock(&s->lock);
+	return locked;
+}
+
+/* A wrong password (ok 0) counts towards the lockout; a right one ends
+ * the count. */
+static void
+account_tried(struct rs_server *s, int idx, int ok, time_t now)
+{
+	struct rs_lockout *l;
+
+	if (idx < 0)
+		return;
+	pthread_mutex_lock(&s->lock);
+	l = &s->lockout[idx];
+	if (ok)
+		l->failed = 0;
+	else if (++l->failed >= s->cfg->lockout_threshold) {
+		l->failed = 0;
+		l->locked_until = now + s->cfg->lockout_seconds;
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
 /* POST /login: username and password, then the helper. */
 static int
 h_login(struct svc_req *r, struct svc_resp *w)
@@ -371,16 +413,24 @@ h_login(struct svc_req *r, struct svc_resp *w)
 	const char *user = svc_req_form(r, "username");
 	const char *pass = svc_req_form(r, "password");
 	struct rs_session e;
-	int rc;
+	int rc, idx;
 
 	if (!secret_eq(svc_req_cookie(r, "rs_form"), svc_req_form(r, "csrf")))
 		return login_page(w, r, 403, T(r, "rs.form_stale"), "");
 	if (svc_ratelimit_hit(s->rl, r->remote_addr, r->now) != 0)
 		return login_page(w, r, 429, T(r, "rs.login.rate"), "");
+	idx = rs_username_ok(user) ? rs_accounts_find(&s->accounts, user) : -1;
+	if (account_locked(s, idx, r->now)) {
+		fprintf(stderr, "reportsys: login %s: locked\n", user);
+		return login_page(w, r, 403, T(r, "rs.login.locked"), user);
+	}
 	if (!rs_username_ok(user) || pass == NULL || strlen(pass) > 128 ||
-	    rs_accounts_check(&s->accounts, user, pass) != 0)
+	    rs_accounts_check(&s->accounts, user, pass) != 0) {
+		account_tried(s, idx, 0, r->now);
 		return login_page(w, r, 401, T(r, "rs.login.failed"),
 		    rs_username_ok(user) ? user : "");
+	}
+	account_tried(s, idx, 1, r->now);
 	/* a new login replaces whatever this browser had */
 	session_drop(s, svc_req_cookie(r, "rs_login"));
 	session_drop(s, svc_req_cookie(r, "rs_session"));
@@ -594,7 +644,9 @@ rs_serve(const struct rs_config *c)
 		goto out;
 	}
 	if ((s.sess = calloc((size_t)c->max_sessions, sizeof(*s.sess))) ==
-	    NULL || svc_ratelimit_new(c->rate_limit_per_minute, &s.rl) != 0) {
+	    NULL || (s.lockout = calloc(s.accounts.n + 1,
+	    sizeof(*s.lockout))) == NULL ||
+	    svc_ratelimit_new(c->rate_limit_per_minute, &s.rl) != 0) {
 		rc = GMPKI_ERR_NOMEM;
 		goto out;
 	}
@@ -622,6 +674,7 @@ rs_serve(const struct rs_config *c)
 	o.allowed_hosts = hosts;
 	o.user = &s;
 	o.error_page = error_page;
+	o.trusted_proxies = c->trusted_proxies;
 	if ((rc = svc_http_start(&o, routes, NULL, &h)) != 0) {
 		fprintf(stderr, "reportsys: cannot listen on %s:%d: %s\n",
 		    c->listen_addr, c->port, svc_strerror_en(rc));
@@ -641,6 +694,7 @@ out:
 		gmpki_wipe(s.sess, (size_t)c->max_sessions * sizeof(*s.sess));
 		free(s.sess);
 	}
+	free(s.lockout);
 	svc_ratelimit_free(s.rl);
 	pthread_mutex_destroy(&s.lock);
 	return rc;

@@ -38,6 +38,10 @@ struct rs_config {
 	int session_ttl;           /* session_ttl = 1800 (seconds) */
 	int login_ttl;             /* login_ttl = 300: password ok, no cert yet */
 	int rate_limit_per_minute; /* rate_limit = 30 password tries/address */
+	int lockout_threshold;     /* lockout_threshold = 5 wrong passwords */
+	int lockout_seconds;       /* lockout_seconds = 900: then locked */
+	char trusted_proxies[256]; /* trusted_proxies = 127.0.0.1 (whose
+	                              X-Forwarded-For names the client) */
 	int threads;               /* threads = 4 */
 	int max_sessions;          /* max_sessions = 10000 */
 };
@@ -71,6 +75,8 @@ int rs_accounts_check(const struct rs_accounts *a, const char *username,
 int rs_accounts_set(const char *path, const char *username,
     const char *password, uint32_t iter, char *err, size_t errlen);
 int rs_username_ok(const char *u);
+/* The index of username in a, or -1. */
+int rs_accounts_find(const struct rs_accounts *a, const char *username);
 
 /* Serving (pages.c). */
 int rs_serve(const struct rs_config *c);

@@ -416,6 +416,7 @@ cmd_serve_main(int argc, char **argv)
 	ho.port = app->cfg.port;
 	ho.threads = app->cfg.threads;
 	ho.allowed_hosts = (const char **)hosts;
+	ho.trusted_proxies = app->cfg.trusted_proxies;
 	if ((rc = svc_http_start(&ho, svc_routes(), app, &s->http)) != 0) {
 		fprintf(stderr, "certsvc: serve: cannot listen on %s:%d: %s\n",
 		    app->cfg.listen_addr, app->cfg.port, svc_strerror_en(rc));

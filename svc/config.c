@@ -18,6 +18,7 @@
 #include "gmpki/crypto.h"
 #include "gmpki/error.h"
 #include "gmpki/io.h"
+#include "http.h"
 #include "svc_error.h"
 
 #define CONF_NAME "certsvc.conf"
@@ -67,6 +68,8 @@ static const struct conf_key conf_keys[] = {
 	{ "ocsp_validity", CONF_INT, CONF_OFF(ocsp_validity), 0, 60, 604800 },
 	{ "helper_port", CONF_INT, CONF_OFF(helper_port), 0, 1, 65535 },
 	{ "threads", CONF_INT, CONF_OFF(threads), 0, 1, 256 },
+	{ "trusted_proxies", CONF_STR, CONF_OFF(trusted_proxies),
+	    CONF_SIZE(trusted_proxies), 0, 0 },
 	{ "demo", CONF_INT, CONF_OFF(demo), 0, 0, 1 },
 };
 #define CONF_NKEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))
@@ -181,6 +184,8 @@ conf_str_ok(const char *key, const char *v)
 	if (strcmp(key, "database") == 0)
 		return strncmp(v, "sqlite:", 7) == 0 ||
 		    strncmp(v, "postgresql://", 13) == 0 ? 0 : -1;
+	if (strcmp(key, "trusted_proxies") == 0)
+		return svc_addr_list_check(v) > 0 ? 0 : -1;
 	return 0;
 }
 
@@ -226,6 +231,8 @@ conf_apply(struct svc_config *c, char *key, char *val, int seen[],
 			    "expected an http:// or https:// URL" :
 			    strcmp(k->name, "database") == 0 ?
 			    "expected sqlite:PATH or postgresql://..." :
+			    strcmp(k->name, "trusted_proxies") == 0 ?
+			    "expected IP addresses (at most 8), e.g. 127.0.0.1" :
 			    "empty value");
 			return SVC_ERR_CONFIG;
 		}
@@ -404,6 +411,12 @@ svc_config_write(const struct svc_config *c)
 	    c->rate_limit_per_minute, c->crl_interval,
 	    c->housekeeping_interval, c->crl_validity,
 	    c->ocsp_validity, c->helper_port, c->threads, c->demo);
+	if (n >= 0 && (size_t)n < cap && c->trusted_proxies[0] != '\0') {
+		int m = snprintf(buf + n, cap - (size_t)n,
+		    "trusted_proxies = %s\n", c->trusted_proxies);
+
+		n = m < 0 ? m : n + m;
+	}
 	if (n < 0 || (size_t)n >= cap)
 		rc = SVC_ERR_CONFIG;
 	else

@@ -30,6 +30,9 @@ struct svc_config {
 	int ocsp_validity;         /* nextUpdate of OCSP answers: 3600 */
 	int helper_port;           /* the certificate helper's loopback port */
 	int threads;               /* HTTP thread pool: 4 */
+	char trusted_proxies[256]; /* trusted_proxies = 127.0.0.1 (reverse
+	                              proxies whose X-Forwarded-For is
+	                              believed); "": none */
 	int demo;                  /* demo data was loaded (informational) */
 };
 

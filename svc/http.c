@@ -65,8 +65,16 @@ static const char csp[] =
     "form-action 'self' http://127.0.0.1:* http://localhost:*; "
     "frame-ancestors 'none'; base-uri 'none'";
 
+/* An IP address, binary, for comparing. */
+struct ipaddr {
+	int family;              /* AF_INET or AF_INET6 */
+	unsigned char a[16];
+};
+
 struct svc_http {
 	struct MHD_Daemon *d;
+	struct ipaddr proxies[SVC_MAX_PROXIES];
+	int nproxies;
 	const struct svc_route *routes;
 	struct svc_app *app;
 	char **hosts;            /* NULL: any Host */
@@ -778,6 +786,140 @@ host_allowed(const struct svc_http *h, const char *host)
 	return 0;
 }
 
+/* s[0..n) as an IP literal (a v4-mapped v6 address is the v4 one). */
+static int
+ip_parse(const char *s, size_t n, struct ipaddr *ip)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	if (n == 0 || n >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	memset(ip, 0, sizeof(*ip));
+	if (inet_pton(AF_INET, buf, ip->a) == 1) {
+		ip->family = AF_INET;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, buf, ip->a) != 1)
+		return -1;
+	ip->family = AF_INET6;
+	if (IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)(void *)ip->a)) {
+		memmove(ip->a, ip->a + 12, 4);
+		memset(ip->a + 4, 0, 12);
+		ip->family = AF_INET;
+	}
+	return 0;
+}
+
+/* Parses "A, B C" into out (up to max); the count or -1. */
+static int
+ip_list_parse(const char *s, struct ipaddr *out, int max)
+{
+	const char *sep = ", \t";
+	size_t n;
+	int count = 0;
+
+	while (s != NULL && *s != '\0') {
+		s += strspn(s, sep);
+		if (*s == '\0')
+			break;
+		n = strcspn(s, sep);
+		if (count == max || ip_parse(s, n, &out[count]) != 0)
+			return -1;
+		count++;
+		s += n;
+	}
+	return count;
+}
+
+int
+svc_addr_list_check(const char *s)
+{
+	struct ipaddr tmp[SVC_MAX_PROXIES];
+
+	return ip_list_parse(s, tmp, SVC_MAX_PROXIES);
+}
+
+static int
+is_proxy(const struct svc_http *h, const struct ipaddr *ip)
+{
+	int i;
+
+	for (i = 0; i < h->nproxies; i++)
+		if (h->proxies[i].family == ip->family &&
+		    memcmp(h->proxies[i].a, ip->a, 16) == 0)
+			return 1;
+	return 0;
+}
+
+/* The X-Forwarded-For lines of a request, in order (at most 16). */
+struct xff {
+	const char *v[16];
+	int n;
+};
+
+static enum MHD_Result
+xff_collect(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct xff *x = cls;
+
+	(void)kind;
+	if (key != NULL && value != NULL &&
+	    strcasecmp(key, "X-Forwarded-For") == 0 && x->n < 16)
+		x->v[x->n++] = value;
+	return MHD_YES;
+}
+
+/*
+ * From a trusted proxy: the client is the rightmost X-Forwarded-For entry
+ * that is not a trusted proxy (entries left of it are the client's own
+ * say and could be anything).  A malformed entry on the way, no header,
+ * or only proxies: the peer address stays.  out gets the canonical text.
+ */
+static void
+client_from_xff(struct svc_http *h, struct MHD_Connection *c, char *out,
+    size_t outlen)
+{
+	struct ipaddr peer, ip;
+	struct xff x;
+	size_t end, start;
+	int i;
+
+	if (h->nproxies == 0 || ip_parse(out, strlen(out), &peer) != 0 ||
+	    !is_proxy(h, &peer))
+		return;
+	memset(&x, 0, sizeof(x));
+	MHD_get_connection_values(c, MHD_HEADER_KIND, xff_collect, &x);
+	for (i = x.n - 1; i >= 0; i--) {
+		const char *v = x.v[i];
+
+		for (end = strlen(v); end > 0; end = start > 0 ? start - 1 : 0) {
+			size_t a, b;
+
+			for (start = end; start > 0 && v[start - 1] != ',';
+			    start--)
+				;
+			for (a = start; a < end && (v[a] == ' ' ||
+			    v[a] == '\t'); a++)
+				;
+			for (b = end; b > a && (v[b - 1] == ' ' ||
+			    v[b - 1] == '\t'); b--)
+				;
+			if (ip_parse(v + a, b - a, &ip) != 0)
+				return;
+			if (!is_proxy(h, &ip)) {
+				inet_ntop(ip.family, ip.a, out,
+				    (socklen_t)outlen);
+				return;
+			}
+			if (start == 0)
+				break;
+		}
+	}
+}
+
 /* First call: headers are in, the body is not.  Checks 1-4 above. */
 static enum MHD_Result
 begin(struct rq *q, struct MHD_Connection *c, const char *method)
@@ -788,6 +930,7 @@ begin(struct rq *q, struct MHD_Connection *c, const char *method)
 	int known, eslash;
 
 	q->lang = pick_lang(c, &q->lang_from_query);
+	client_from_xff(q->h, c, q->addr, sizeof(q->addr));
 	if ((q->path = path_decode(q->raw_uri, &eslash)) == NULL)
 		return answer_early(q, c, method, 400, SVC_ERR_BAD_REQUEST,
 		    NULL);
@@ -1061,6 +1204,11 @@ svc_http_start(const struct svc_http_opts *o, const struct svc_route *routes,
 	pthread_cond_init(&h->idle, NULL);
 	if ((rc = hosts_copy(h, o->allowed_hosts)) != 0)
 		goto fail;
+	if ((h->nproxies = ip_list_parse(o->trusted_proxies, h->proxies,
+	    SVC_MAX_PROXIES)) < 0) {
+		rc = GMPKI_ERR_ARG;
+		goto fail;
+	}
 
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;

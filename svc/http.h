@@ -110,7 +110,19 @@ struct svc_http_opts {
 	 * program (the helper) show them in its own layout. */
 	int (*error_page)(struct svc_resp *w, struct svc_req *r, int status,
 	    int code);
+	/* Reverse proxies whose X-Forwarded-For is believed: "ADDR[, ADDR]"
+	 * (IP literals, see svc_addr_list_check); NULL or "": none.  From
+	 * such a peer, remote_addr is the rightmost X-Forwarded-For entry
+	 * that is not itself a trusted proxy (docs/CERTSVC-HTTP.md). */
+	const char *trusted_proxies;
 };
+
+#define SVC_MAX_PROXIES 8
+
+/* A list of IP address literals separated by commas and/or spaces: how
+ * many (0 for an empty list), or -1 when one is not an IPv4 or IPv6
+ * address or there are more than SVC_MAX_PROXIES. */
+int svc_addr_list_check(const char *s);
 
 /* Starts serving routes (terminated by a {NULL} entry) in background
  * threads.  Unknown paths get 404, wrong methods 405, bodies over the

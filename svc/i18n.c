@@ -629,6 +629,8 @@ static const struct msg msgs[] = {
 	{"rs.login.failed", "用户名或密码错误", "Wrong username or password"},
 	{"rs.login.heading", "用户登录", "Log in"},
 	{"rs.login.help", "帮助", "Help"},
+	{"rs.login.locked", "密码错误次数过多，账户已被锁定，请稍后再试",
+	    "Too many wrong passwords: the account is locked; try again later"},
 	{"rs.login.note", "登录需要数字证书：输入用户名和密码后，证书助手将弹出“客户身份验证”窗口，请选择与用户名对应的证书，点击“确定”。",
 	    "Logging in needs a digital certificate: after your username and password, the certificate helper opens the Client authentication window; choose the certificate for your username and click OK."},
 	{"rs.login.password", "密码", "Password"},

@@ -82,6 +82,9 @@ bad_conf "helper not on loopback" "helper_url: http://127.0.0.1:PORT" '$a helper
 bad_conf "a line without =" "expected key = value" '$a just words'
 bad_conf "a line with an empty key" "expected key = value" '$a = value'
 bad_conf "listen port out of range" "listen: bad value" 's|^listen = .*|listen = 127.0.0.1:70000|'
+bad_conf "trusted_proxies not addresses" "trusted_proxies: IP addresses" '$a trusted_proxies = proxy.example'
+bad_conf "trusted_proxies a network" "trusted_proxies: IP addresses" '$a trusted_proxies = 10.0.0.0/8'
+bad_conf "lockout_threshold 0" "lockout_threshold: bad value" '$a lockout_threshold = 0'
 t "serve: --listen without a port"
 expect_fail 2 "--listen ADDR:PORT" "$REPORTSYS" serve --config "$C/rs.conf" --listen 127.0.0.1
 t "config: missing file"
@@ -104,13 +107,18 @@ t "serve: usage"
 expect_fail 2 "usage" "$REPORTSYS" serve
 
 # --- serving ------------------------------------------------------------------
-"$REPORTSYS" serve --config "$C/rs.conf" >"$T/rs.out" 2>"$T/rs.err" &
-RS_PID=$!
+# start_rs NAME: serve $C/NAME.conf (output in $T/NAME.out and .err) and
+# wait until it listens; RS_PID is its process
+start_rs() {
+	"$REPORTSYS" serve --config "$C/$1.conf" >"$T/$1.out" 2>"$T/$1.err" &
+	RS_PID=$!
+	for _ in $(seq 100); do
+		grep -q "listening on" "$T/$1.out" 2>/dev/null && break
+		sleep 0.1
+	done
+}
 trap 'kill $RS_PID 2>/dev/null || true; wait $RS_PID 2>/dev/null || true; rm -rf "$T"' EXIT
-for _ in $(seq 100); do
-	grep -q "listening on" "$T/rs.out" 2>/dev/null && break
-	sleep 0.1
-done
+start_rs rs
 check "serve: prints where it listens" grep -q "listening on $RS/" "$T/rs.out"
 
 J=$T/jar
@@ -251,12 +259,7 @@ wait $RS_PID 2>/dev/null || true
 
 # A full session table: the next password login is refused, clearly.
 sed 's|^revocation = none|revocation = none\nmax_sessions = 10|' "$C/rs.conf" >"$C/small.conf"
-"$REPORTSYS" serve --config "$C/small.conf" >"$T/rs2.out" 2>"$T/rs2.err" &
-RS_PID=$!
-for _ in $(seq 100); do
-	grep -q "listening on" "$T/rs2.out" 2>/dev/null && break
-	sleep 0.1
-done
+start_rs small
 rm -f "$J"
 for i in $(seq 10); do
 	req "$RS/"
@@ -268,6 +271,51 @@ req "$RS/"
 CSRF=$(form_csrf)
 req --data-urlencode csrf=$CSRF --data-urlencode username=demo1 --data-urlencode password=Demo@2026a "$RS/login"
 want "a full session table: 登录请求过多" 503 "登录请求过多，请稍后再试"
+kill $RS_PID
+wait $RS_PID 2>/dev/null || true
+
+# Behind a trusted proxy (this test, at 127.0.0.1): X-Forwarded-For names
+# the client for the rate limit; wrong passwords lock an account.
+cat "$C/rs.conf" - >"$C/proxy.conf" <<CONF
+trusted_proxies = 127.0.0.1
+rate_limit = 4
+lockout_threshold = 3
+lockout_seconds = 600
+CONF
+start_rs proxy
+rm -f "$J"
+# try CLIENT USER PASS: one password login from CLIENT (via the proxy)
+try() {
+	req -H "X-Forwarded-For: $1" "$RS/"
+	CSRF=$(form_csrf)
+	req -H "X-Forwarded-For: $1" --data-urlencode csrf=$CSRF \
+		--data-urlencode "username=$2" --data-urlencode "password=$3" "$RS/login"
+}
+for i in 1 2 3 4; do try 203.0.113.1 nobody Wrong@2026x; done
+want "4 tries from one client: still the usual answer" 401 "用户名或密码错误"
+try 203.0.113.1 demo1 Demo@2026a
+want "the 5th from that client: 尝试次数过多" 429 "尝试次数过多，请稍后再试"
+try "203.0.113.2, 203.0.113.1" demo1 Demo@2026a
+want "a client naming another address first is still itself" 429 "尝试次数过多"
+try 203.0.113.2 demo1 Demo@2026a
+want "another client behind the same proxy is not limited" 303 "Location: /certauth/start"
+for i in 1 2 3; do try 198.51.100.$i demo2 Wrong@2026x; done
+want "3 wrong passwords for demo2" 401 "用户名或密码错误"
+try 198.51.100.9 demo2 Demo@2026b
+want "then the right one: 账户已被锁定" 403 "密码错误次数过多，账户已被锁定"
+t "the lockout is logged"; expect_ok grep -q "login demo2: locked" "$T/proxy.err"
+try 198.51.100.10 demo3 Demo@2026c
+want "another account is not locked" 303 "Location: /certauth/start"
+for i in 1 2 3; do try 198.51.100.2$i nobody2 Wrong@2026x; done
+try 198.51.100.29 nobody2 Wrong@2026x
+want "an unknown username never says locked" 401 "用户名或密码错误"
+try 198.51.100.30 demo3 Wrong@2026x
+try 198.51.100.31 demo3 Wrong@2026x
+try 198.51.100.32 demo3 Demo@2026c
+want "a right password ends the count (2 wrong, right)" 303 "Location: /certauth/start"
+try 198.51.100.33 demo3 Wrong@2026x
+try 198.51.100.34 demo3 Demo@2026c
+want "... so one more wrong one does not lock" 303 "Location: /certauth/start"
 kill $RS_PID
 wait $RS_PID 2>/dev/null || true
 check "SIGTERM: a clean exit, no sanitizer report" sh -c "! ls '$T'/asan* '$T'/ubsan* 2>/dev/null | grep -q ."

@@ -65,6 +65,8 @@ test_write_load(void)
 	c.threads = 8;
 	c.demo = 1;
 	c.lockout_threshold = 3;
+	snprintf(c.trusted_proxies, sizeof(c.trusted_proxies),
+	    "127.0.0.1, ::1");
 	CHECK_OK(svc_config_write(&c));
 	snprintf(path, sizeof(path), "%s/certsvc.conf", dir);
 	CHECK(stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0600);
@@ -73,6 +75,12 @@ test_write_load(void)
 	CHECK(memcmp(&c, &d, sizeof(c)) == 0);
 	CHECK_STR(d.listen_addr, "::1");
 	CHECK(d.port == 9443 && d.pbkdf2_iter == 54321 && d.demo == 1);
+	CHECK_STR(d.trusted_proxies, "127.0.0.1, ::1");
+	/* None: no line at all (an empty value would not load). */
+	memset(c.trusted_proxies, 0, sizeof(c.trusted_proxies));
+	CHECK_OK(svc_config_write(&c));
+	CHECK_OK(svc_config_load(dir, &d, err, sizeof(err)));
+	CHECK(memcmp(&c, &d, sizeof(c)) == 0);
 
 	/* Values a file cannot hold are refused on writing. */
 	snprintf(c.public_url, sizeof(c.public_url), "http://a\nthreads = 1");
@@ -133,6 +141,11 @@ test_load_errors(void)
 		{ "crl_interval = 90000\n\ncrl_validity = 86400\n",
 		    "line 3: crl_validity (86400) is shorter" },
 		{ "demo = 2\n", "line 1: demo" },
+		{ "trusted_proxies = proxy.example\n",
+		    "line 1: trusted_proxies: expected IP addresses" },
+		{ "\ntrusted_proxies = 10.0.0.0/8\n",
+		    "line 2: trusted_proxies: expected IP addresses" },
+		{ "trusted_proxies =\n", "line 1: trusted_proxies" },
 	};
 	struct svc_config c;
 	char err[256];

@@ -1190,6 +1190,82 @@ test_ipv6(struct svc_app *app)
 	svc_http_stop(h);
 }
 
+/* X-Forwarded-For: believed only from a trusted proxy; the rightmost
+ * entry that is not a trusted proxy is the client. */
+static void
+test_trusted_proxies(struct svc_app *app)
+{
+	static const char *hosts[] = {"127.0.0.1", NULL};
+	static const struct {
+		const char *hdr[3];
+		const char *addr;
+	} cases[] = {
+		{ {NULL}, "127.0.0.1" },
+		{ {"X-Forwarded-For: 203.0.113.7", NULL}, "203.0.113.7" },
+		{ {"X-Forwarded-For: 1.2.3.4, 203.0.113.7", NULL},
+		    "203.0.113.7" },
+		{ {"X-Forwarded-For: 203.0.113.7, 127.0.0.1", NULL},
+		    "203.0.113.7" },
+		{ {"X-Forwarded-For: 1.1.1.1",
+		    "X-Forwarded-For: 198.51.100.2", NULL}, "198.51.100.2" },
+		{ {"X-Forwarded-For: ::ffff:203.0.113.9", NULL},
+		    "203.0.113.9" },
+		{ {"X-Forwarded-For: 2001:DB8:0::1", NULL}, "2001:db8::1" },
+		{ {"X-Forwarded-For: 203.0.113.7, <b>x</b>", NULL},
+		    "127.0.0.1" },
+		{ {"X-Forwarded-For: 203.0.113.7,,", NULL}, "127.0.0.1" },
+		{ {"X-Forwarded-For: 203.0.113.7:5555", NULL}, "127.0.0.1" },
+		{ {"X-Forwarded-For: 127.0.0.1", NULL}, "127.0.0.1" },
+		{ {"X-Forwarded-For: ", NULL}, "127.0.0.1" },
+	};
+	struct svc_http_opts o;
+	struct svc_http *h = NULL;
+	struct resp r;
+	char want[80];
+	int saved = port;
+	size_t i;
+
+	CHECK(svc_addr_list_check("") == 0);
+	CHECK(svc_addr_list_check(NULL) == 0);
+	CHECK(svc_addr_list_check("127.0.0.1, ::1") == 2);
+	CHECK(svc_addr_list_check(" 10.0.0.1 10.0.0.2,10.0.0.3 ") == 3);
+	CHECK(svc_addr_list_check("10.0.0") == -1);
+	CHECK(svc_addr_list_check("10.0.0.0/8") == -1);
+	CHECK(svc_addr_list_check("proxy.example") == -1);
+	CHECK(svc_addr_list_check("1.1.1.1 2.2.2.2 3.3.3.3 4.4.4.4 "
+	    "5.5.5.5 6.6.6.6 7.7.7.7 8.8.8.8 9.9.9.9") == -1);
+
+	memset(&o, 0, sizeof(o));
+	o.listen_addr = "127.0.0.1";
+	o.threads = 2;
+	o.allowed_hosts = hosts;
+	o.trusted_proxies = "10.0.0.1, proxy";
+	CHECK_RC(svc_http_start(&o, routes, app, &h), GMPKI_ERR_ARG);
+	CHECK(h == NULL);
+
+	/* Without trusted proxies (the main server) the header is noise. */
+	fetch_ex(&r, NULL, "/echo", NULL, 0, 0, (const char **)cases[1].hdr);
+	CHECK(body_has(&r, "addr=[127.0.0.1]\n"));
+	resp_free(&r);
+
+	o.trusted_proxies = "127.0.0.1 ::1";
+	CHECK_RC(svc_http_start(&o, routes, app, &h), 0);
+	if (h == NULL)
+		return;
+	port = svc_http_port(h);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		fetch_ex(&r, NULL, "/echo", NULL, 0, 0, (const char **)cases[i].hdr);
+		snprintf(want, sizeof(want), "addr=[%s]\n", cases[i].addr);
+		CHECK_RESP(&r, 200);
+		if (!body_has(&r, want))
+			fprintf(stderr, "case %zu: want %s\n", i, want);
+		CHECK(body_has(&r, want));
+		resp_free(&r);
+	}
+	svc_http_stop(h);
+	port = saved;
+}
+
 int
 main(void)
 {
@@ -1232,6 +1308,7 @@ main(void)
 	RUN(test_concurrent);
 	RUN(test_malformed);
 	test_user_and_error_page(&app);
+	test_trusted_proxies(&app);
 	server = h;
 	RUN(test_graceful_stop);
 	test_ipv6(&app);
