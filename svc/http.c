@@ -749,8 +749,23 @@ route_find(const struct svc_route *routes, const char *path,
 	return NULL;
 }
 
+/* The length of an allowed entry's name: "name", "name:port",
+ * "[v6]:port". */
+static size_t
+entry_host_len(const char *e)
+{
+	const char *end;
+
+	if (e[0] == '[')
+		return (end = strchr(e, ']')) != NULL ?
+		    (size_t)(end + 1 - e) : strlen(e);
+	return (end = strchr(e, ':')) != NULL ? (size_t)(end - e) :
+	    strlen(e);
+}
+
 /* Host as sent ("name[:port]", "[v6][:port]") against the allowed list:
- * an entry with a port must match exactly, one without any port. */
+ * an entry with a port must match exactly, one without any port; a Host
+ * without a port matches an entry of the same name whatever its port. */
 static int
 host_allowed(const struct svc_http *h, const char *host)
 {
@@ -775,6 +790,11 @@ host_allowed(const struct svc_http *h, const char *host)
 	nlen = (size_t)(end - host);
 	for (i = 0; i < h->nhosts; i++) {
 		if (strcasecmp(h->hosts[i], host) == 0)
+			return 1;
+		/* No port at all (OpenSSL 3.0's OCSP client sends none): the
+		 * name decides, as the port does nothing against rebinding. */
+		if (*end == '\0' && entry_host_len(h->hosts[i]) == nlen &&
+		    strncasecmp(h->hosts[i], host, nlen) == 0)
 			return 1;
 		if (strchr(h->hosts[i], ':') == NULL ||
 		    h->hosts[i][0] == '[') {

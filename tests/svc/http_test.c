@@ -1190,6 +1190,51 @@ test_ipv6(struct svc_app *app)
 	svc_http_stop(h);
 }
 
+/* Allowed entries with ports: a Host without a port (OpenSSL 3.0's OCSP
+ * client) matches by name; another port or name does not. */
+static void
+test_host_ports(struct svc_app *app)
+{
+	static const char *hosts[] = {"127.0.0.1:1", "localhost:1", NULL};
+	static const struct {
+		const char *hdr[2];
+		long status;
+	} cases[] = {
+		{ {"Host: 127.0.0.1:1", NULL}, 200 },
+		{ {"Host: 127.0.0.1", NULL}, 200 },
+		{ {"Host: LOCALHOST", NULL}, 200 },
+		{ {"Host: 127.0.0.1:2", NULL}, 421 },
+		{ {"Host: 127.0.0.1:", NULL}, 421 },
+		{ {"Host: evil.example", NULL}, 421 },
+		{ {"Host: 127.0.0", NULL}, 421 },
+		{ {"Host: 127.0.0.1.evil.example", NULL}, 421 },
+	};
+	struct svc_http_opts o;
+	struct svc_http *h = NULL;
+	struct resp r;
+	int saved = port;
+	size_t i;
+
+	memset(&o, 0, sizeof(o));
+	o.listen_addr = "127.0.0.1";
+	o.threads = 2;
+	o.allowed_hosts = hosts;
+	CHECK_RC(svc_http_start(&o, routes, app, &h), 0);
+	if (h == NULL)
+		return;
+	port = svc_http_port(h);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		fetch_ex(&r, NULL, "/echo", NULL, 0, 0,
+		    (const char **)cases[i].hdr);
+		if (r.status != cases[i].status)
+			fprintf(stderr, "case %zu: %ld\n", i, r.status);
+		CHECK(r.status == cases[i].status);
+		resp_free(&r);
+	}
+	svc_http_stop(h);
+	port = saved;
+}
+
 /* X-Forwarded-For: believed only from a trusted proxy; the rightmost
  * entry that is not a trusted proxy is the client. */
 static void
@@ -1309,6 +1354,7 @@ main(void)
 	RUN(test_malformed);
 	test_user_and_error_page(&app);
 	test_trusted_proxies(&app);
+	test_host_ports(&app);
 	server = h;
 	RUN(test_graceful_stop);
 	test_ipv6(&app);
