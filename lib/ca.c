@@ -690,14 +690,59 @@ gmpki_ca_issue_ee(const gmpki_ca *ca, const struct gmpki_ee_request *r,
 	return rc;
 }
 
+/*
+ * A delegated certificate (OCSP responder or document signer) named
+ * C=CN, O=<ca>, CN=cn: one calendar year from now, or until the issuing
+ * CA's end when that comes sooner (a renewal late in the CA's life still
+ * works, and nothing outlives its issuer).
+ */
+static int
+issue_delegated(const gmpki_ca *ca, enum gmpki_cert_kind kind,
+    EVP_PKEY *key, const char *cn, X509 **out)
+{
+	struct gmpki_issue_params ip;
+	X509_NAME *subject = NULL;
+	time_t now = time(NULL), ca_end = 0;
+	int rc;
+
+	if (*cn == '\0' || has_ctrl(cn))
+		return GMPKI_ERR_SUBJECT;
+	if (!gmpki_sm2_is_sm2(key))
+		return GMPKI_ERR_KEY_NOT_SM2;
+	if ((rc = gmpki_asn1_time_to_time(X509_get0_notAfter(ca->issuing),
+	    &ca_end)) != 0)
+		return rc;
+	if (ca_end <= now)
+		return GMPKI_ERR_CERT_EXPIRED;
+	if ((rc = ca_name(ca->name, cn, &subject)) != 0)
+		return rc;
+	memset(&ip, 0, sizeof(ip));
+	ip.kind = kind;
+	ip.subject = subject;
+	ip.subject_key = key;
+	ip.issuer_cert = ca->issuing;
+	ip.issuer_key = ca->key;
+	ip.not_before = now;
+	if (ca_end < now + 366L * 86400)
+		ip.not_after = ca_end;
+	else
+		ip.years = 1;
+	if (kind == GMPKI_CERT_DOCSIGN) {
+		/* Relying parties check the document signer's status; an
+		 * OCSP responder's is not checked (id-pkix-ocsp-nocheck). */
+		ip.crl_url = url_or_null(ca->crl_url);
+		ip.ocsp_url = url_or_null(ca->ocsp_url);
+	}
+	rc = gmpki_cert_issue(&ip, out);
+	X509_NAME_free(subject);
+	return rc;
+}
+
 int
 gmpki_ca_issue_ocsp_signer(const gmpki_ca *ca, EVP_PKEY *key,
     const char *name, X509 **out)
 {
-	struct gmpki_issue_params ip;
-	X509_NAME *subject = NULL;
 	char cn[CA_MAX_NAME + 32];
-	int rc;
 
 	if (out != NULL)
 		*out = NULL;
@@ -707,20 +752,23 @@ gmpki_ca_issue_ocsp_signer(const gmpki_ca *ca, EVP_PKEY *key,
 		snprintf(cn, sizeof(cn), "%s OCSP Responder", ca->name);
 		name = cn;
 	}
-	if (*name == '\0' || has_ctrl(name))
-		return GMPKI_ERR_SUBJECT;
-	if ((rc = ca_name(ca->name, name, &subject)) != 0)
-		return rc;
-	memset(&ip, 0, sizeof(ip));
-	ip.kind = GMPKI_CERT_OCSP;
-	ip.subject = subject;
-	ip.subject_key = key;
-	ip.issuer_cert = ca->issuing;
-	ip.issuer_key = ca->key;
-	ip.years = 1;
-	rc = gmpki_cert_issue(&ip, out);
-	X509_NAME_free(subject);
-	return rc;
+	return issue_delegated(ca, GMPKI_CERT_OCSP, key, name, out);
+}
+
+int
+gmpki_ca_issue_delegated(const gmpki_ca *ca, enum gmpki_cert_kind kind,
+    EVP_PKEY *key, X509 **out)
+{
+	char cn[CA_MAX_NAME + 32];
+
+	if (out != NULL)
+		*out = NULL;
+	if (ca == NULL || key == NULL || out == NULL ||
+	    (kind != GMPKI_CERT_OCSP && kind != GMPKI_CERT_DOCSIGN))
+		return GMPKI_ERR_ARG;
+	snprintf(cn, sizeof(cn), "%s %s", ca->name, kind == GMPKI_CERT_OCSP ?
+	    "OCSP Responder" : "目录签名");
+	return issue_delegated(ca, kind, key, cn, out);
 }
 
 /* --- the file-backed records ------------------------------------------ */

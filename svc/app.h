@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "db.h"
+#include "keys.h"
 #include "ratelimit.h"
 #include "signer.h"
 
@@ -23,10 +24,13 @@ struct svc_app {
 	X509 *root;               /* trust anchor                          */
 	X509 *issuing;            /* issuing CA (its key is in the signer) */
 	STACK_OF(X509) *chain;    /* issuing, root                         */
-	X509 *ocsp_cert;          /* delegated OCSP responder              */
-	EVP_PKEY *ocsp_key;
-	X509 *docsign_cert;       /* delegated document signer (RFC 9336): */
-	EVP_PKEY *docsign_key;    /* signs the reporting-system directory  */
+	/* The delegated pairs (keys.h: SVC_KEY_OCSP, the responder;
+	 * SVC_KEY_DOCSIGN, the directory's signer, RFC 9336), renewed while
+	 * serving: read them with svc_keys_get only. */
+	pthread_rwlock_t keys_lock;
+	X509 *dcert[SVC_KEY_COUNT];
+	EVP_PKEY *dkey[SVC_KEY_COUNT];
+	struct timespec dmtime[SVC_KEY_COUNT][2]; /* files as loaded     */
 	struct svc_signer *signer;
 	struct svc_ratelimit *rl;
 	pthread_mutex_t crl_lock; /* guards the cached CRL                 */

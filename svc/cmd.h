@@ -73,6 +73,7 @@ int cmd_import_main(int argc, char **argv);   /* cmd_import.c  */
 int cmd_account_main(int argc, char **argv);  /* cmd_account.c */
 int cmd_rp_main(int argc, char **argv);       /* cmd_rp.c      */
 int cmd_certs_main(int argc, char **argv);    /* cmd_certs.c   */
+int cmd_keys_main(int argc, char **argv);     /* cmd_keys.c    */
 int cmd_audit_main(int argc, char **argv);    /* cmd_audit.c   */
 int cmd_demo_main(int argc, char **argv);     /* cmd_demo.c    */
 

@@ -44,6 +44,7 @@
 #include "config.h"
 #include "db.h"
 #include "gmpki/gmpki.h"
+#include "keys.h"
 #include "store.h"
 #include "svc_error.h"
 
@@ -115,114 +116,41 @@ public_url_ok(char *url, size_t max)
 	return 1;
 }
 
-/* C=CN, O=<ca>, CN=<ca> <suffix> */
-static int
-delegated_name(const char *ca, const char *suffix, X509_NAME **out)
-{
-	char cn[512];
-	X509_NAME *n;
-
-	*out = NULL;
-	if (snprintf(cn, sizeof(cn), "%s %s", ca, suffix) >= (int)sizeof(cn))
-		return GMPKI_ERR_SUBJECT;
-	if ((n = X509_NAME_new()) == NULL)
-		return GMPKI_ERR_NOMEM;
-	if (!X509_NAME_add_entry_by_NID(n, NID_countryName,
-	    V_ASN1_PRINTABLESTRING, (const unsigned char *)"CN", -1, -1, 0) ||
-	    !X509_NAME_add_entry_by_NID(n, NID_organizationName, MBSTRING_UTF8,
-	    (const unsigned char *)ca, -1, -1, 0) ||
-	    !X509_NAME_add_entry_by_NID(n, NID_commonName, MBSTRING_UTF8,
-	    (const unsigned char *)cn, -1, -1, 0)) {
-		X509_NAME_free(n);
-		return GMPKI_ERR_SUBJECT;
-	}
-	*out = n;
-	return 0;
-}
-
-static int
-save_cert(const char *path, X509 *x)
-{
-	char *pem = NULL;
-	size_t len = 0;
-	int rc;
-
-	if ((rc = gmpki_cert_to_pem(x, &pem, &len)) != 0)
-		return rc;
-	rc = gmpki_file_write(path, pem, len, 0644, 1);
-	free(pem);
-	return rc;
-}
-
-/* keys/NAME.key (unencrypted, 0600) and keys/NAME.pem. */
-static int
-save_delegated(const char *keys, const char *name, EVP_PKEY *k, X509 *x)
-{
-	char path[PATH_MAX + 32], file[32];
-	int rc;
-
-	snprintf(file, sizeof(file), "%s.key", name);
-	if ((rc = join(path, sizeof(path), keys, file)) != 0 ||
-	    (rc = gmpki_key_save(path, k, NULL, 0, 0, 0)) != 0)
-		return rc;
-	snprintf(file, sizeof(file), "%s.pem", name);
-	if ((rc = join(path, sizeof(path), keys, file)) != 0)
-		return rc;
-	return save_cert(path, x);
-}
-
 /* The OCSP responder and the document signer, in DIR/keys. */
 static int
-init_delegated(const struct svc_config *c, const char *name,
-    const char **what)
+init_delegated(const struct svc_config *c, const char **what)
 {
-	struct gmpki_issue_params ip;
-	char keys[PATH_MAX], crl[300], ocsp[300];
-	X509_NAME *subject = NULL;
+	static const struct {
+		enum gmpki_cert_kind kind;
+		int which;
+		const char *what;
+	} d[] = {
+		{ GMPKI_CERT_OCSP, SVC_KEY_OCSP, "OCSP responder" },
+		{ GMPKI_CERT_DOCSIGN, SVC_KEY_DOCSIGN, "document signer" },
+	};
+	char keys[PATH_MAX];
 	gmpki_ca *ca = NULL;
 	EVP_PKEY *k = NULL;
 	X509 *x = NULL;
-	int rc;
+	size_t i;
+	int rc = 0;
 
-	snprintf(crl, sizeof(crl), "%s/crl", c->public_url);
-	snprintf(ocsp, sizeof(ocsp), "%s/ocsp", c->public_url);
 	if (join(keys, sizeof(keys), c->data_dir, "keys") != 0)
 		return GMPKI_ERR_ARG;
 	if (mkdir(keys, 0700) != 0)
 		return GMPKI_ERR_IO;
 	if ((rc = gmpki_ca_open(c->ca_dir, NULL, 0, &ca)) != 0)
 		return rc;
-
-	*what = "OCSP responder";
-	if ((rc = gmpki_sm2_keygen(&k)) != 0 ||
-	    (rc = gmpki_ca_issue_ocsp_signer(ca, k, NULL, &x)) != 0)
-		goto out;
-	if ((rc = save_delegated(keys, "ocsp", k, x)) != 0)
-		goto out;
-	EVP_PKEY_free(k);
-	X509_free(x);
-	k = NULL;
-	x = NULL;
-
-	*what = "document signer";
-	if ((rc = gmpki_sm2_keygen(&k)) != 0 ||
-	    (rc = delegated_name(name, "目录签名", &subject)) != 0)
-		goto out;
-	memset(&ip, 0, sizeof(ip));
-	ip.kind = GMPKI_CERT_DOCSIGN;
-	ip.subject = subject;
-	ip.subject_key = k;
-	ip.issuer_cert = gmpki_ca_issuing(ca);
-	ip.issuer_key = gmpki_ca_issuing_key(ca);
-	ip.crl_url = crl;
-	ip.ocsp_url = ocsp;
-	if ((rc = gmpki_cert_issue(&ip, &x)) != 0)
-		goto out;
-	rc = save_delegated(keys, "docsign", k, x);
-out:
-	X509_NAME_free(subject);
-	EVP_PKEY_free(k);
-	X509_free(x);
+	for (i = 0; i < sizeof(d) / sizeof(d[0]) && rc == 0; i++) {
+		*what = d[i].what;
+		if ((rc = gmpki_sm2_keygen(&k)) == 0 &&
+		    (rc = gmpki_ca_issue_delegated(ca, d[i].kind, k, &x)) == 0)
+			rc = svc_keys_save(c->data_dir, d[i].which, k, x, 0);
+		EVP_PKEY_free(k);
+		X509_free(x);
+		k = NULL;
+		x = NULL;
+	}
 	gmpki_ca_free(ca);
 	return rc;
 }
@@ -351,7 +279,7 @@ cmd_init_main(int argc, char **argv)
 
 	/* The delegated keys. */
 	step = "delegated keys";
-	if ((rc = init_delegated(&c, o.name, &what)) != 0) {
+	if ((rc = init_delegated(&c, &what)) != 0) {
 		step = what;
 		goto fail;
 	}

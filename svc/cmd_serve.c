@@ -99,21 +99,6 @@ cmd_listen_parse(const char *s, char *addr, size_t addrlen, int *port,
 static const char serve_usage[] = "usage: certsvc serve --data DIR "
     "[--listen ADDR:PORT] [--ca-pass-file FILE]\n";
 
-/* A private key file that only its owner can read. */
-static int
-load_private(const char *dir, const char *name, EVP_PKEY **out)
-{
-	char path[PATH_MAX + 32];
-	struct stat st;
-
-	snprintf(path, sizeof(path), "%s/keys/%s", dir, name);
-	if (stat(path, &st) != 0)
-		return GMPKI_ERR_IO;
-	if ((st.st_mode & 077) != 0)
-		return GMPKI_ERR_PERMISSION;
-	return gmpki_key_load(path, NULL, 0, out);
-}
-
 /* Certificates, chain and delegated keys into app; *what names a failure. */
 static int
 load_app(struct svc_app *app, const char **what)
@@ -136,28 +121,7 @@ load_app(struct svc_app *app, const char **what)
 		return rc;
 	if (sk_X509_num(app->chain) != 2)
 		return GMPKI_ERR_CERT_CHAIN;
-	*what = "keys/ocsp.pem";
-	snprintf(path, sizeof(path), "%s/keys/ocsp.pem", c->data_dir);
-	if ((rc = gmpki_cert_load(path, &app->ocsp_cert)) != 0)
-		return rc;
-	*what = "keys/ocsp.key";
-	if ((rc = load_private(c->data_dir, "ocsp.key", &app->ocsp_key)) != 0)
-		return rc;
-	if (!gmpki_sm2_key_match(app->ocsp_key,
-	    X509_get0_pubkey(app->ocsp_cert)))
-		return GMPKI_ERR_KEY_MISMATCH;
-	*what = "keys/docsign.pem";
-	snprintf(path, sizeof(path), "%s/keys/docsign.pem", c->data_dir);
-	if ((rc = gmpki_cert_load(path, &app->docsign_cert)) != 0)
-		return rc;
-	*what = "keys/docsign.key";
-	if ((rc = load_private(c->data_dir, "docsign.key",
-	    &app->docsign_key)) != 0)
-		return rc;
-	if (!gmpki_sm2_key_match(app->docsign_key,
-	    X509_get0_pubkey(app->docsign_cert)))
-		return GMPKI_ERR_KEY_MISMATCH;
-	return 0;
+	return svc_keys_load(app, what);
 }
 
 static void
@@ -166,10 +130,7 @@ free_app(struct svc_app *app)
 	X509_free(app->root);
 	X509_free(app->issuing);
 	sk_X509_pop_free(app->chain, X509_free);
-	X509_free(app->ocsp_cert);
-	EVP_PKEY_free(app->ocsp_key);
-	X509_free(app->docsign_cert);
-	EVP_PKEY_free(app->docsign_key);
+	svc_keys_free(app);
 	svc_ratelimit_free(app->rl);
 	svc_db_pool_close(app->pool);
 	free(app->crl_der);
@@ -297,6 +258,7 @@ housekeeping(void *arg)
 				    svc_strerror_en(rc));
 		}
 		svc_db_pool_put(app->pool, db);
+		svc_keys_housekeeping(app, now);
 	}
 	return NULL;
 }
@@ -377,6 +339,7 @@ cmd_serve_main(int argc, char **argv)
 
 	/* 4. storage, keys, first CRL */
 	pthread_mutex_init(&app->crl_lock, NULL);
+	pthread_rwlock_init(&app->keys_lock, NULL);
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->cond, NULL);
 	lock_ok = 1;
@@ -458,6 +421,7 @@ out:
 	free_app(app);
 	if (lock_ok) {
 		pthread_mutex_destroy(&app->crl_lock);
+		pthread_rwlock_destroy(&app->keys_lock);
 		pthread_mutex_destroy(&s->lock);
 		pthread_cond_destroy(&s->cond);
 	}

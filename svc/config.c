@@ -66,6 +66,8 @@ static const struct conf_key conf_keys[] = {
 	{ "crl_validity", CONF_INT, CONF_OFF(crl_validity), 0, 3600,
 	    31536000 },
 	{ "ocsp_validity", CONF_INT, CONF_OFF(ocsp_validity), 0, 60, 604800 },
+	{ "delegated_renew_days", CONF_INT, CONF_OFF(delegated_renew_days), 0,
+	    1, 180 },
 	{ "helper_port", CONF_INT, CONF_OFF(helper_port), 0, 1, 65535 },
 	{ "threads", CONF_INT, CONF_OFF(threads), 0, 1, 256 },
 	{ "trusted_proxies", CONF_STR, CONF_OFF(trusted_proxies),
@@ -115,6 +117,7 @@ svc_config_defaults(struct svc_config *c, const char *data_dir)
 	c->housekeeping_interval = 60;
 	c->crl_validity = 604800;
 	c->ocsp_validity = 3600;
+	c->delegated_renew_days = 30;
 	c->helper_port = 17380;
 	c->threads = 4;
 	c->demo = 0;
@@ -402,6 +405,7 @@ svc_config_write(const struct svc_config *c)
 	    "housekeeping_interval = %d\n"
 	    "crl_validity = %d\n"
 	    "ocsp_validity = %d\n"
+	    "delegated_renew_days = %d\n"
 	    "helper_port = %d\n"
 	    "threads = %d\n"
 	    "demo = %d\n",
@@ -410,7 +414,8 @@ svc_config_write(const struct svc_config *c)
 	    c->captcha_ttl, c->lockout_threshold, c->lockout_seconds,
 	    c->rate_limit_per_minute, c->crl_interval,
 	    c->housekeeping_interval, c->crl_validity,
-	    c->ocsp_validity, c->helper_port, c->threads, c->demo);
+	    c->ocsp_validity, c->delegated_renew_days, c->helper_port,
+	    c->threads, c->demo);
 	if (n >= 0 && (size_t)n < cap && c->trusted_proxies[0] != '\0') {
 		int m = snprintf(buf + n, cap - (size_t)n,
 		    "trusted_proxies = %s\n", c->trusted_proxies);

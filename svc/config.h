@@ -28,6 +28,9 @@ struct svc_config {
 	int housekeeping_interval; /* seconds between housekeeping rounds: 60 */
 	int crl_validity;          /* nextUpdate - thisUpdate: 7 days */
 	int ocsp_validity;         /* nextUpdate of OCSP answers: 3600 */
+	int delegated_renew_days;  /* renew the OCSP responder's and the
+	                              directory signer's certificates this
+	                              many days before their end: 30 */
 	int helper_port;           /* the certificate helper's loopback port */
 	int threads;               /* HTTP thread pool: 4 */
 	char trusted_proxies[256]; /* trusted_proxies = 127.0.0.1 (reverse

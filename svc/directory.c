@@ -98,16 +98,19 @@ svc_api_rp(struct svc_req *r, struct svc_resp *w)
 	size_t siglen = sizeof(sig);
 	json_t *dir = NULL, *systems, *out;
 	char *d = NULL, *d64 = NULL, *s64 = NULL, *signer = NULL, *chain = NULL;
-	X509 *certs[2];
+	X509 *certs[2], *ds_cert = NULL;
+	EVP_PKEY *ds_key = NULL;
 	int rc;
 
-	if (app->docsign_key == NULL || app->docsign_cert == NULL)
+	if (svc_keys_get(app, SVC_KEY_DOCSIGN, &ds_cert, &ds_key) != 0)
 		return svc_resp_error_json(w, 500, GMPKI_ERR_INTERNAL);
-	if ((systems = json_array()) == NULL)
-		return GMPKI_ERR_NOMEM;
+	if ((systems = json_array()) == NULL) {
+		rc = GMPKI_ERR_NOMEM;
+		goto out;
+	}
 	if ((rc = svc_rp_list(r->db, add_rp, systems)) != 0) {
 		json_decref(systems);
-		return svc_resp_error_json(w, 500, rc);
+		goto out;
 	}
 	/* "o" steals the reference to systems. */
 	dir = json_pack("{s:i, s:I, s:s, s:o}", "version", DIRECTORY_VERSION,
@@ -118,10 +121,10 @@ svc_api_rp(struct svc_req *r, struct svc_resp *w)
 		rc = GMPKI_ERR_NOMEM;
 		goto out;
 	}
-	if ((rc = gmpki_sm2_sign(app->docsign_key, NULL, d, strlen(d), sig,
+	if ((rc = gmpki_sm2_sign(ds_key, NULL, d, strlen(d), sig,
 	    &siglen)) != 0)
 		goto out;
-	certs[0] = app->docsign_cert;
+	certs[0] = ds_cert;
 	if ((rc = pem_of(certs, 1, &signer)) != 0)
 		goto out;
 	certs[0] = app->issuing;
@@ -144,6 +147,8 @@ svc_api_rp(struct svc_req *r, struct svc_resp *w)
 	json_decref(out);
 	rc = d != NULL ? svc_resp_json(w, 200, d) : GMPKI_ERR_NOMEM;
 out:
+	X509_free(ds_cert);
+	EVP_PKEY_free(ds_key);
 	json_decref(dir);
 	free(d);
 	free(d64);

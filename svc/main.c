@@ -24,6 +24,8 @@ static const struct cmd cmds[] = {
 	    "accounts: add, lock, unlock, passwd, show" },
 	{ "rp", cmd_rp_main, "the reporting-system directory: add, list" },
 	{ "certs", cmd_certs_main, "certificates: list, show, revoke" },
+	{ "keys", cmd_keys_main,
+	    "the OCSP responder's and directory signer's keys: show, renew" },
 	{ "audit", cmd_audit_main, "the audit log: show, verify" },
 	{ "demo", cmd_demo_main,
 	    "load demo enterprises, accounts and reporting systems" },

@@ -78,18 +78,24 @@ ocsp_answer(struct svc_req *r, struct svc_resp *w, const unsigned char *der,
 	struct lookup l;
 	unsigned char *out = NULL;
 	size_t outlen = 0;
+	X509 *cert = NULL;
+	EVP_PKEY *key = NULL;
 	int rc;
 
+	if ((rc = svc_keys_get(app, SVC_KEY_OCSP, &cert, &key)) != 0)
+		return svc_resp_error_page(w, r, 500, rc);
 	memset(&resp, 0, sizeof(resp));
 	resp.issuer = app->issuing;
-	resp.signer = app->ocsp_cert;
-	resp.signer_key = app->ocsp_key;
+	resp.signer = cert;
+	resp.signer_key = key;
 	resp.validity_secs = app->cfg.ocsp_validity;
 	l.db = r->db;
 	resp.lookup = ocsp_lookup;
 	resp.lookup_arg = &l;
 	rc = gmpki_ocsp_respond(&resp, der != NULL ? der : empty, len,
 	    r->now, &out, &outlen);
+	X509_free(cert);
+	EVP_PKEY_free(key);
 	if (out == NULL)
 		return svc_resp_error_page(w, r, 500,
 		    rc != 0 ? rc : GMPKI_ERR_INTERNAL);

@@ -200,6 +200,26 @@ field_str(const unsigned char *p, size_t len, char *out, size_t outlen)
 	return 0;
 }
 
+/* SPKI DER to an SM2 key; 0 or the code to answer. */
+static int
+spki_to_sm2(const unsigned char *spki, size_t spkilen, EVP_PKEY **out)
+{
+	const unsigned char *q = spki;
+	EVP_PKEY *pub;
+	int rc;
+
+	*out = NULL;
+	if ((pub = d2i_PUBKEY(NULL, &q, (long)spkilen)) == NULL ||
+	    q != spki + spkilen) {
+		ERR_clear_error();
+		EVP_PKEY_free(pub);
+		return GMPKI_ERR_DECODE;
+	}
+	rc = gmpki_sm2_key_normalize(pub, out);
+	EVP_PKEY_free(pub);
+	return rc;
+}
+
 /*
  * ISSUE_EE.  Returns -1 for a malformed body (ends the connection), else
  * the answer's code with *der set when 0.
@@ -210,11 +230,11 @@ child_issue_ee(const gmpki_ca *ca, const unsigned char *body, size_t len,
 {
 	char username[SVC_SIGNER_MAX_FIELD + 1], uscc[SVC_SIGNER_MAX_FIELD + 1];
 	char org[SVC_SIGNER_MAX_FIELD + 1];
-	const unsigned char *spki, *u, *c, *o, *q;
+	const unsigned char *spki, *u, *c, *o;
 	size_t spkilen, ulen, clen, olen;
 	struct gmpki_ee_request req;
 	struct rd r = { body, len, 0 };
-	EVP_PKEY *pub = NULL, *sm2 = NULL;
+	EVP_PKEY *sm2 = NULL;
 	X509 *cert = NULL;
 	int rc;
 
@@ -231,14 +251,7 @@ child_issue_ee(const gmpki_ca *ca, const unsigned char *body, size_t len,
 	/* The profile, checked here and not trusted from the caller. */
 	if ((rc = gmpki_uscc_validate(uscc, NULL, NULL)) != 0)
 		return rc;
-	q = spki;
-	if ((pub = d2i_PUBKEY(NULL, &q, (long)spkilen)) == NULL ||
-	    q != spki + spkilen) {
-		ERR_clear_error();
-		EVP_PKEY_free(pub);
-		return GMPKI_ERR_DECODE;
-	}
-	if ((rc = gmpki_sm2_key_normalize(pub, &sm2)) != 0)
+	if ((rc = spki_to_sm2(spki, spkilen, &sm2)) != 0)
 		goto out;
 	memset(&req, 0, sizeof(req));
 	req.pubkey = sm2;
@@ -253,7 +266,33 @@ child_issue_ee(const gmpki_ca *ca, const unsigned char *body, size_t len,
 out:
 	X509_free(cert);
 	EVP_PKEY_free(sm2);
-	EVP_PKEY_free(pub);
+	return rc;
+}
+
+/* ISSUE_DELEGATED.  -1 for a malformed body, else the answer's code. */
+static int
+child_issue_delegated(const gmpki_ca *ca, const unsigned char *body,
+    size_t len, unsigned char **der, size_t *derlen)
+{
+	struct rd r = { body, len, 0 };
+	const unsigned char *kind, *spki;
+	size_t spkilen;
+	EVP_PKEY *sm2 = NULL;
+	X509 *cert = NULL;
+	int rc;
+
+	kind = rd_take(&r, 1);
+	spki = rd_field(&r, SVC_SIGNER_MAX_SPKI, &spkilen);
+	if (r.bad || r.left != 0 || (kind[0] != GMPKI_CERT_OCSP &&
+	    kind[0] != GMPKI_CERT_DOCSIGN))
+		return -1;
+	if ((rc = spki_to_sm2(spki, spkilen, &sm2)) != 0)
+		return rc;
+	if ((rc = gmpki_ca_issue_delegated(ca, (enum gmpki_cert_kind)kind[0],
+	    sm2, &cert)) == 0)
+		rc = gmpki_cert_to_der(cert, der, derlen);
+	X509_free(cert);
+	EVP_PKEY_free(sm2);
 	return rc;
 }
 
@@ -341,6 +380,8 @@ child_serve(int fd, const gmpki_ca *ca)
 			max = SVC_SIGNER_MAX_EE_BODY;
 		else if (type == SVC_SIGNER_SIGN_CRL)
 			max = SVC_SIGNER_MAX_CRL_BODY;
+		else if (type == SVC_SIGNER_ISSUE_DELEGATED)
+			max = SVC_SIGNER_MAX_DELEGATED_BODY;
 		else
 			return;
 		if (len > max)
@@ -355,6 +396,9 @@ child_serve(int fd, const gmpki_ca *ca)
 		derlen = 0;
 		if (type == SVC_SIGNER_ISSUE_EE)
 			rc = child_issue_ee(ca, body, len, &der, &derlen);
+		else if (type == SVC_SIGNER_ISSUE_DELEGATED)
+			rc = child_issue_delegated(ca, body, len, &der,
+			    &derlen);
 		else
 			rc = child_sign_crl(ca, body, len, &der, &derlen);
 		free(body);
@@ -539,12 +583,44 @@ svc_signer_start(const char *ca_dir, const char *pass, size_t passlen,
 	return 0;
 }
 
+/* The SPKI DER of an SM2 key (OPENSSL_free it), or an error code. */
+static int
+spki_of(EVP_PKEY *pub, unsigned char **spki, int *len)
+{
+	*spki = NULL;
+	if (!gmpki_sm2_is_sm2(pub))
+		return GMPKI_ERR_KEY_NOT_SM2;
+	if ((*len = i2d_PUBKEY(pub, spki)) <= 0 ||
+	    *len > SVC_SIGNER_MAX_SPKI) {
+		ERR_clear_error();
+		OPENSSL_free(*spki);
+		*spki = NULL;
+		return GMPKI_ERR_KEY_NOT_SM2;
+	}
+	return 0;
+}
+
+/* The signer's answer as one certificate, nothing after it. */
+static int
+cert_of(const unsigned char *der, size_t len, X509 **out)
+{
+	const unsigned char *q = der;
+
+	if ((*out = d2i_X509(NULL, &q, (long)len)) == NULL ||
+	    q != der + len) {
+		ERR_clear_error();
+		X509_free(*out);
+		*out = NULL;
+		return SVC_ERR_SIGNER;
+	}
+	return 0;
+}
+
 int
 svc_signer_issue_ee(struct svc_signer *s, EVP_PKEY *pub,
     const char *username, const char *uscc, const char *org, X509 **out)
 {
 	unsigned char *spki = NULL, *body = NULL, *p, *resp = NULL;
-	const unsigned char *q;
 	size_t ul, cl, ol, len, resplen = 0;
 	int spkilen, rc;
 
@@ -553,20 +629,14 @@ svc_signer_issue_ee(struct svc_signer *s, EVP_PKEY *pub,
 	if (s == NULL || pub == NULL || username == NULL || uscc == NULL ||
 	    org == NULL || out == NULL)
 		return GMPKI_ERR_ARG;
-	if (!gmpki_sm2_is_sm2(pub))
-		return GMPKI_ERR_KEY_NOT_SM2;
 	ul = strlen(username);
 	cl = strlen(uscc);
 	ol = strlen(org);
 	if (ul > SVC_SIGNER_MAX_FIELD || cl > SVC_SIGNER_MAX_FIELD ||
 	    ol > SVC_SIGNER_MAX_FIELD)
 		return GMPKI_ERR_SUBJECT;
-	if ((spkilen = i2d_PUBKEY(pub, &spki)) <= 0 ||
-	    spkilen > SVC_SIGNER_MAX_SPKI) {
-		ERR_clear_error();
-		OPENSSL_free(spki);
-		return GMPKI_ERR_KEY_NOT_SM2;
-	}
+	if ((rc = spki_of(pub, &spki, &spkilen)) != 0)
+		return rc;
 	len = 8 + (size_t)spkilen + ul + cl + ol;
 	if ((body = malloc(len)) == NULL) {
 		rc = GMPKI_ERR_NOMEM;
@@ -585,19 +655,38 @@ svc_signer_issue_ee(struct svc_signer *s, EVP_PKEY *pub,
 	put_u16(p, (uint16_t)ol);
 	memcpy(p + 2, org, ol);
 	if ((rc = parent_call(s, SVC_SIGNER_ISSUE_EE, body, len, &resp,
-	    &resplen)) != 0)
-		goto out;
-	q = resp;
-	if ((*out = d2i_X509(NULL, &q, (long)resplen)) == NULL ||
-	    q != resp + resplen) {
-		ERR_clear_error();
-		X509_free(*out);
-		*out = NULL;
-		rc = SVC_ERR_SIGNER;
-	}
+	    &resplen)) == 0)
+		rc = cert_of(resp, resplen, out);
 out:
 	OPENSSL_free(spki);
 	free(body);
+	free(resp);
+	return rc;
+}
+
+int
+svc_signer_issue_delegated(struct svc_signer *s, int kind, EVP_PKEY *pub,
+    X509 **out)
+{
+	unsigned char *spki = NULL, body[SVC_SIGNER_MAX_DELEGATED_BODY];
+	unsigned char *resp = NULL;
+	size_t resplen = 0;
+	int spkilen, rc;
+
+	if (out != NULL)
+		*out = NULL;
+	if (s == NULL || pub == NULL || out == NULL ||
+	    (kind != GMPKI_CERT_OCSP && kind != GMPKI_CERT_DOCSIGN))
+		return GMPKI_ERR_ARG;
+	if ((rc = spki_of(pub, &spki, &spkilen)) != 0)
+		return rc;
+	body[0] = (unsigned char)kind;
+	put_u16(body + 1, (uint16_t)spkilen);
+	memcpy(body + 3, spki, (size_t)spkilen);
+	OPENSSL_free(spki);
+	if ((rc = parent_call(s, SVC_SIGNER_ISSUE_DELEGATED, body,
+	    3 + (size_t)spkilen, &resp, &resplen)) == 0)
+		rc = cert_of(resp, resplen, out);
 	free(resp);
 	return rc;
 }

@@ -11,6 +11,10 @@
  *
  * ISSUE_EE body (each field u16 length, bytes):
  *   subjectPublicKeyInfo DER (SM2), username, uscc, org
+ * ISSUE_DELEGATED body:
+ *   u8 kind (GMPKI_CERT_OCSP or GMPKI_CERT_DOCSIGN), then the SM2
+ *   subjectPublicKeyInfo DER (u16 length, bytes); the signer names the
+ *   certificate itself (gmpki_ca_issue_delegated)
  * SIGN_CRL body:
  *   i64 cRLNumber, i64 thisUpdate, i64 nextUpdate, u32 n, then n entries of
  *   u8 serial length (1..20), 20 bytes serial (big-endian magnitude, left
@@ -32,11 +36,13 @@
 enum svc_signer_msg {
 	SVC_SIGNER_ISSUE_EE = 1,
 	SVC_SIGNER_SIGN_CRL = 2,
+	SVC_SIGNER_ISSUE_DELEGATED = 3,
 };
 
 #define SVC_SIGNER_HDR_LEN 8
 #define SVC_SIGNER_MAX_EE_BODY (64 * 1024)
 #define SVC_SIGNER_MAX_SPKI 1024          /* an SM2 SPKI is 91 bytes     */
+#define SVC_SIGNER_MAX_DELEGATED_BODY (3 + SVC_SIGNER_MAX_SPKI)
 #define SVC_SIGNER_MAX_FIELD 1024         /* username, uscc, org (bytes) */
 #define SVC_SIGNER_CRL_FIXED 28           /* number, times, count        */
 #define SVC_SIGNER_CRL_ENTRY 30           /* 1 + 20 + 8 + 1              */

@@ -71,9 +71,20 @@ struct gmpki_ee_request {
 int gmpki_ca_issue_ee(const gmpki_ca *ca, const struct gmpki_ee_request *r,
     X509 **out);
 
-/* Issues a delegated OCSP responder certificate for key (1 year). */
+/* Issues a delegated OCSP responder certificate for key (CN name, NULL:
+ * "<ca> OCSP Responder"): one year, or until the issuing CA's end when
+ * that is sooner. */
 int gmpki_ca_issue_ocsp_signer(const gmpki_ca *ca, EVP_PKEY *key,
     const char *name, X509 **out);
+
+/* The delegated certificates a service runs with, named by the CA:
+ * GMPKI_CERT_OCSP ("<ca> OCSP Responder") or GMPKI_CERT_DOCSIGN ("<ca>
+ * 目录签名", RFC 9336, with the CA's CRL and OCSP URLs); one year, or
+ * until the issuing CA's end when that is sooner.  GMPKI_ERR_ARG for
+ * another kind, GMPKI_ERR_KEY_NOT_SM2, GMPKI_ERR_CERT_EXPIRED when the
+ * issuing CA has ended. */
+int gmpki_ca_issue_delegated(const gmpki_ca *ca, enum gmpki_cert_kind kind,
+    EVP_PKEY *key, X509 **out);
 
 /* File-backed records (the gmpki tool's CA). */
 int gmpki_ca_sign(gmpki_ca *ca, const struct gmpki_ee_request *r, X509 **out);

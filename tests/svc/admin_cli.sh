@@ -8,6 +8,7 @@
 # writes one (SM3 of the token, as the 下载证书 page would), and a CSR made
 # with gmpki.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/serve.bash"
 
 : "${CERTSVC:?set CERTSVC to the certsvc binary}"
 : "${SRC_DIR:?set SRC_DIR to the source tree}"
@@ -324,14 +325,7 @@ enroll() {
 TICKET1=$(ticket demo1)
 TICKET2=$(ticket demo1)
 TICKET3=$(ticket demo3)
-"$S" serve --data "$DATA" --listen 127.0.0.1:0 >"$T/serve.out" \
-    2>"$T/serve.err" &
-SPID=$!
-for _ in $(seq 100); do
-	grep -q 'listening on' "$T/serve.out" && break
-	sleep 0.1
-done
-URL=$(sed -n 's/^certsvc: listening on //p' "$T/serve.out")
+serve_start serve
 check "serve started" [ -n "$URL" ]
 SERIAL1=$(enroll demo1 "$TICKET1") || SERIAL1=""
 SERIAL2=$(enroll demo1 "$TICKET2") || SERIAL2=""

@@ -6,6 +6,7 @@
 # admin process must not delete the service's -wal file), and the audit
 # chain still verifies with every row present.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/serve.bash"
 
 : "${CERTSVC:?set CERTSVC to the certsvc binary}"
 S=$CERTSVC
@@ -46,13 +47,7 @@ enroll() {
 T1=$(ticket demo1)
 T2=$(ticket demo2)
 
-"$S" serve --data "$DATA" --listen 127.0.0.1:0 >"$T/serve.out" 2>"$T/serve.err" &
-SPID=$!
-for _ in $(seq 100); do
-	grep -q 'listening on' "$T/serve.out" && break
-	sleep 0.1
-done
-URL=$(sed -n 's/^certsvc: listening on //p' "$T/serve.out")
+serve_start serve
 check "serve started" [ -n "$URL" ]
 
 SERIAL1=$(enroll demo1 "$T1") || SERIAL1=""

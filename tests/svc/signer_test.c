@@ -203,6 +203,58 @@ test_foreign_keys(void)
 	svc_signer_stop(s);
 }
 
+/* ISSUE_DELEGATED: the two kinds, named by the signer; a foreign key and
+ * garbage are answered with their codes and the connection stays. */
+static void
+test_issue_delegated(void)
+{
+	struct svc_signer *s = start();
+	struct gmpki_cert_info *info = calloc(1, sizeof(*info));
+	unsigned char body[64], hdr[8];
+	EVP_PKEY *k = NULL, *p256 = NULL;
+	X509 *x = NULL;
+
+	if (s == NULL || info == NULL)
+		goto out;
+	CHECK_OK(gmpki_sm2_keygen(&k));
+	CHECK_OK(svc_signer_issue_delegated(s, GMPKI_CERT_OCSP, k, &x));
+	CHECK_OK(gmpki_cert_info_get(x, info));
+	CHECK(strstr(info->cn, "OCSP Responder") != NULL);
+	CHECK(X509_get_extended_key_usage(x) & XKU_OCSP_SIGN);
+	CHECK(gmpki_sm2_key_match(k, X509_get0_pubkey(x)));
+	X509_free(x);
+	x = NULL;
+	CHECK_OK(svc_signer_issue_delegated(s, GMPKI_CERT_DOCSIGN, k, &x));
+	CHECK_OK(gmpki_cert_info_get(x, info));
+	CHECK(strstr(info->cn, "目录签名") != NULL);
+	X509_free(x);
+	x = NULL;
+	CHECK_RC(svc_signer_issue_delegated(s, GMPKI_CERT_EE_SIGN, k, &x),
+	    GMPKI_ERR_ARG);
+	p256 = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	CHECK(p256 != NULL);
+	CHECK_RC(svc_signer_issue_delegated(s, GMPKI_CERT_OCSP, p256, &x),
+	    GMPKI_ERR_KEY_NOT_SM2);
+	/* Garbage where the key should be, sent raw: its code, and the
+	 * signer goes on. */
+	body[0] = GMPKI_CERT_OCSP;
+	body[1] = 0;
+	body[2] = 5;
+	memcpy(body + 3, "\x30\x03\x02\x01\x01", 5);
+	CHECK(send_raw(s, SVC_SIGNER_ISSUE_DELEGATED, 8, body, 8) == 0);
+	CHECK(recv(svc_signer_fd(s), hdr, 8, MSG_WAITALL) == 8);
+	CHECK((int32_t)((uint32_t)hdr[0] << 24 | hdr[1] << 16 | hdr[2] << 8 |
+	    hdr[3]) == GMPKI_ERR_DECODE);
+	CHECK_OK(svc_signer_issue_delegated(s, GMPKI_CERT_OCSP, k, &x));
+	CHECK(x != NULL);
+	X509_free(x);
+out:
+	svc_signer_stop(s);
+	EVP_PKEY_free(k);
+	EVP_PKEY_free(p256);
+	free(info);
+}
+
 static void
 test_sign_crl(void)
 {
@@ -271,7 +323,7 @@ test_malformed(void)
 	int i;
 
 	CHECK_OK(gmpki_sm2_keygen(&k));
-	for (i = 0; i < 6; i++) {
+	for (i = 0; i < 10; i++) {
 		if ((s = start()) == NULL)
 			break;
 		switch (i) {
@@ -307,6 +359,32 @@ test_malformed(void)
 			body[5] = 0;	/* the username's only byte */
 			CHECK(send_raw(s, SVC_SIGNER_ISSUE_EE, (uint32_t)n,
 			    body, n) == 0);
+			break;
+		case 6:	/* ISSUE_DELEGATED of a kind it does not make */
+			body[0] = GMPKI_CERT_EE_SIGN;
+			body[1] = 0;
+			body[2] = 1;
+			body[3] = 'k';
+			CHECK(send_raw(s, SVC_SIGNER_ISSUE_DELEGATED, 4, body,
+			    4) == 0);
+			break;
+		case 7:	/* ISSUE_DELEGATED over its bound */
+			CHECK(send_raw(s, SVC_SIGNER_ISSUE_DELEGATED,
+			    SVC_SIGNER_MAX_DELEGATED_BODY + 1, NULL, 0) == 0);
+			break;
+		case 8:	/* ISSUE_DELEGATED with trailing bytes */
+			body[0] = GMPKI_CERT_OCSP;
+			body[1] = 0;
+			body[2] = 1;
+			body[3] = 'k';
+			body[4] = 0;
+			CHECK(send_raw(s, SVC_SIGNER_ISSUE_DELEGATED, 5, body,
+			    5) == 0);
+			break;
+		case 9:	/* ISSUE_DELEGATED without its key */
+			body[0] = GMPKI_CERT_DOCSIGN;
+			CHECK(send_raw(s, SVC_SIGNER_ISSUE_DELEGATED, 1, body,
+			    1) == 0);
 			break;
 		}
 		expect_closed(s);
@@ -370,6 +448,7 @@ main(void)
 	if (root != NULL && chain != NULL) {
 		RUN(test_issue_ee);
 		RUN(test_foreign_keys);
+		RUN(test_issue_delegated);
 		RUN(test_sign_crl);
 		RUN(test_malformed);
 		RUN(test_start_stop);

@@ -554,6 +554,65 @@ out:
 	gmpki_ca_free(ca);
 }
 
+/* The service's delegated pairs: names, key usages, revocation URLs. */
+static void
+test_issue_delegated(void)
+{
+	gmpki_ca *ca = open_ca("a");
+	struct gmpki_cert_info *info = calloc(1, sizeof(*info));
+	EVP_PKEY *k = new_key(), *p256 = NULL;
+	X509 *cert = NULL;
+
+	if (ca == NULL || info == NULL)
+		goto out;
+	CHECK_OK(gmpki_ca_issue_delegated(ca, GMPKI_CERT_OCSP, k, &cert));
+	CHECK_OK(gmpki_cert_info_get(cert, info));
+	CHECK_STR(info->subject, "C=CN, O=Test CA, CN=Test CA OCSP Responder");
+	CHECK(X509_get_extended_key_usage(cert) & XKU_OCSP_SIGN);
+	/* id-pkix-ocsp-nocheck: no revocation pointers of its own. */
+	CHECK_STR(info->crl_url, "");
+	X509_free(cert);
+	cert = NULL;
+	CHECK_OK(gmpki_ca_issue_delegated(ca, GMPKI_CERT_DOCSIGN, k, &cert));
+	CHECK_OK(gmpki_cert_info_get(cert, info));
+	CHECK_STR(info->subject, "C=CN, O=Test CA, CN=Test CA 目录签名");
+	CHECK_STR(info->crl_url, "http://crl.example.cn/issuing.crl");
+	CHECK(!(X509_get_extended_key_usage(cert) & XKU_OCSP_SIGN));
+	CHECK(info->not_after - info->not_before >= 365 * 86400 &&
+	    info->not_after - info->not_before <= 366 * 86400);
+	/* Chains to the issuing CA with the SM2 ID. */
+	CHECK_OK(gmpki_sm2_verify_cert(cert, X509_get0_pubkey(
+	    gmpki_ca_issuing(ca)), NULL));
+	X509_free(cert);
+	cert = NULL;
+	CHECK_RC(gmpki_ca_issue_delegated(ca, GMPKI_CERT_EE_SIGN, k, &cert),
+	    GMPKI_ERR_ARG);
+	CHECK_RC(gmpki_ca_issue_delegated(ca, GMPKI_CERT_ROOT, k, &cert),
+	    GMPKI_ERR_ARG);
+	CHECK_RC(gmpki_ca_issue_delegated(NULL, GMPKI_CERT_OCSP, k, &cert),
+	    GMPKI_ERR_ARG);
+	CHECK_RC(gmpki_ca_issue_delegated(ca, GMPKI_CERT_OCSP, NULL, &cert),
+	    GMPKI_ERR_ARG);
+	{
+		EVP_PKEY_CTX *pc = EVP_PKEY_CTX_new_from_name(NULL, "EC",
+		    NULL);
+
+		if (pc != NULL && EVP_PKEY_keygen_init(pc) > 0 &&
+		    EVP_PKEY_CTX_set_group_name(pc, "P-256") > 0)
+			EVP_PKEY_keygen(pc, &p256);
+		EVP_PKEY_CTX_free(pc);
+	}
+	CHECK(p256 != NULL);
+	CHECK_RC(gmpki_ca_issue_delegated(ca, GMPKI_CERT_DOCSIGN, p256, &cert),
+	    GMPKI_ERR_KEY_NOT_SM2);
+	CHECK(cert == NULL);
+out:
+	EVP_PKEY_free(p256);
+	EVP_PKEY_free(k);
+	free(info);
+	gmpki_ca_free(ca);
+}
+
 /* --- records ------------------------------------------------------------- */
 
 struct collect {
@@ -952,6 +1011,7 @@ main(void)
 	RUN(test_open_errors);
 	RUN(test_issue_ee);
 	RUN(test_issue_ocsp_signer);
+	RUN(test_issue_delegated);
 	RUN(test_sign_records);
 	RUN(test_revoke);
 	RUN(test_crl);
