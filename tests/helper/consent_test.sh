@@ -16,6 +16,9 @@
 #   remember: the next /v1/login goes straight to the post; after
 #             `certhelper clear` the window shows again
 #   取消:      error=cancelled, and nothing else, to the return URL
+#   已过期:    three years on (service and helper under libfaketime), an
+#             ended certificate is still offered, marked 已过期, and the
+#             verifier says 证书已过期，请重新申请证书
 #
 # Env (ctest): CERTHELPER, CERTSVC, GMPKI, SRC_DIR, BUILD_DIR.  Needs curl,
 # sqlite3, openssl, python3.
@@ -115,6 +118,7 @@ check "the system's name" body_has l_win "万峰联网直报系统"
 check "demo1 offered" [ "$(radio_of l_win)" = "$ID1" ]
 check "企业名称" body_has l_win "企业名称"
 check "有效期" body_has l_win "有效期"
+check "a valid certificate is not marked 已过期" not body_has l_win "已过期"
 check "记住此系统的选择" body_has l_win "记住此系统的选择"
 check "确定 / 取消" body_has l_win "确定"
 check "no framing" hdr_has l_win "X-Frame-Options: DENY"
@@ -237,6 +241,44 @@ req l_pin2 "$HB/v1/login?rp=wanfeng&challenge=$(chal)&username=demo2"
 check "window for the PIN key" body_has l_pin2 'name="token"'
 
 t "stop"
+expect_ok "$H" stop
+
+# --- three years on: 已过期 ------------------------------------------------------
+# The service and the helper both 3 years and 2 days ahead (libfaketime):
+# the service has renewed its directory signer by then (a one-year
+# certificate), demo1's certificate (three years) has ended, and the
+# window still offers it, marked 已过期, so that the reporting system can
+# say 证书已过期，请重新申请证书.
+faketime_lib=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -n 1 || true)
+check "libfaketime present" [ -n "$faketime_lib" ]
+FT=(LD_PRELOAD="$faketime_lib" FAKETIME="+1097d" FAKETIME_DONT_FAKE_MONOTONIC=1
+    ASAN_OPTIONS="$ASAN_OPTIONS:verify_asan_link_order=0")
+kill "${SVC_PIDS[0]}"
+wait "${SVC_PIDS[0]}" 2>/dev/null || true
+sed -i 's/^housekeeping_interval *=.*/housekeeping_interval = 1/' "$T/one/certsvc.conf"
+env -u UBSAN_OPTIONS "${FT[@]}" ASAN_OPTIONS=verify_asan_link_order=0 \
+	"$S" serve --data "$T/one" --listen "${URL_one#http://}" >"$T/one2.out" 2>"$T/one2.err" &
+SVC_PIDS+=($!)
+for _ in $(seq 100); do grep -q "keys/docsign.pem renewed" "$T/one2.err" && break; sleep 0.1; done
+check "the service renewed its directory signer" grep -q "keys/docsign.pem renewed" "$T/one2.err"
+t "the helper, three years on"
+expect_ok env "${FT[@]}" "$H" start
+for _ in $(seq 50); do curl -s -o /dev/null "$HB/v1/ping" && break; sleep 0.1; done
+C5=$(chal)
+req l_exp "$HB/v1/login?rp=wanfeng&challenge=$C5&username=demo1"
+check "the window, with the renewed directory signer" [ "$CODE" = 200 ]
+check "demo1's certificate is still offered" body_has l_exp "value=\"$ID1\""
+check "... marked 已过期" body_has l_exp "已过期"
+req c_exp "${SELF[@]}" --data-urlencode "token=$(token_of l_exp)" \
+	--data "action=ok&id=$ID1" "$HB/v1/login/confirm"
+check "确定 posts the statement" [ "$CODE" = 200 ]
+fields c_exp
+t "the reporting system's verifier says 证书已过期，请重新申请证书"
+expect_fail 1 '"code":"EXPIRED"' env "${FT[@]}" "$VERIFY" --root "$ROOT_one" --rp wanfeng \
+	--origin http://127.0.0.1:8450 --username demo1 \
+	--statement "$T/f.c_exp.statement" --signature "$T/f.c_exp.signature" \
+	--cert "$T/f.c_exp.certificate" --chain "$T/f.c_exp.chain" --json
+expect_out "证书已过期，请重新申请证书"
 expect_ok "$H" stop
 t "no answer ever carried a private key"
 check "no PRIVATE KEY" not grep -q "PRIVATE KEY" "$ALL"
