@@ -68,11 +68,13 @@ renewed_answer() {
 	return 1
 }
 check "serve answers with the new responder within a round" renewed_answer
-check "serve logged the reload" grep -q "keys/ocsp.pem reloaded: serial $OCSP2" "$T/serve.err"
+# certsvc writes serials without leading zeros; openssl pads to a byte
+OCSP2N=$(printf '%s' "$OCSP2" | sed 's/^0*//')
+check "serve logged the reload" grep -q "keys/ocsp.pem reloaded: serial $OCSP2N" "$T/serve.err"
 t "audit: a keys_renew row"
 expect_ok "$S" audit show --data "$DATA"
 expect_out "keys_renew"
-expect_out "serial $OCSP2"
+expect_out "serial $OCSP2N"
 
 t "a pair that does not match is not taken"
 cp "$DATA/keys/docsign.pem" "$T/ds.pem"
