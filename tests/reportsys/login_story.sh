@@ -11,127 +11,34 @@
 # Env (ctest): CERTHELPER, CERTSVC, REPORTSYS, SRC_DIR, BUILD_DIR.
 set -euo pipefail
 
-fail() { echo "login_story: $*" >&2; exit 1; }
-
+STORY=login_story
 : "${CERTHELPER:?}" "${CERTSVC:?}" "${REPORTSYS:?}" "${SRC_DIR:?}" "${BUILD_DIR:?}"
-[ -x /usr/bin/chromium ] || fail "/usr/bin/chromium is missing (apt-get install chromium fonts-wqy-microhei)"
-command -v node >/dev/null || fail "node is missing"
-for tool in sqlite3 curl openssl python3; do
-	command -v "$tool" >/dev/null || fail "$tool is missing"
-done
+. "$SRC_DIR/tests/browser/stack.bash"
+need sqlite3 curl openssl python3
 faketime_lib=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -n 1 || true)
 [ -n "$faketime_lib" ] || fail "libfaketime is missing (apt-get install faketime)"
-[ -d "$SRC_DIR/tests/browser/node_modules/playwright-core" ] ||
-	fail "playwright-core is not installed: run npm ci --prefix $SRC_DIR/tests/browser"
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/login-story-XXXXXX")
-out="$BUILD_DIR/browser"
-mkdir -p "$out"
-export HOME=$work/home
-export XDG_CONFIG_HOME=$HOME/.config XDG_DATA_HOME=$HOME/.local/share
-export XDG_STATE_HOME=$work/state XDG_RUNTIME_DIR=$work/run
-export CERTHELPER_NO_SYSTEMD=1
-unset DBUS_SESSION_BUS_ADDRESS http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
-export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
-mkdir -p "$HOME" "$XDG_STATE_HOME" "$work/san"
-mkdir -m 700 "$XDG_RUNTIME_DIR"
 # sanitizer reports (ASan build) go to files checked at the end
+mkdir -p "$work/san"
 export ASAN_OPTIONS="log_path=$work/san/asan:detect_leaks=1"
 export UBSAN_OPTIONS="log_path=$work/san/ubsan:print_stacktrace=1"
-pids=()
-cleanup() {
-	"$CERTHELPER" stop >/dev/null 2>&1 || true
-	local p
-	for p in "${pids[@]}"; do
-		kill "$p" 2>/dev/null || true
-		wait "$p" 2>/dev/null || true
-	done
-	if [ "${keep:-0}" = 1 ]; then
-		echo "login_story: data kept in $work" >&2
-	else
-		rm -rf "$work"
-	fi
-}
-trap cleanup EXIT
 
-# Free ports from a range Chromium accepts.
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-taken=" "
-pick() {
-	local p i
-	for i in $(seq 50); do
-		p=$((20000 + RANDOM % 10000))
-		case $taken in *" $p "*) continue ;; esac
-		if port_free "$p"; then
-			taken="$taken$p "
-			echo "$p"
-			return
-		fi
-	done
-	fail "no free port"
-}
-port=$(pick); taken=" $port "
-hport=$(pick); taken="$taken$hport "
-rport=$(pick); taken="$taken$rport "
-cport=$(pick); taken="$taken$cport "
-eport=$(pick)
-base="http://127.0.0.1:$port"
-hbase="http://127.0.0.1:$hport"
+ports port hport rport cport eport
 rbase="http://127.0.0.1:$rport"
 cbase="http://127.0.0.1:$cport"
 ebase="http://127.0.0.1:$eport"
 
-wait_http() { # URL PID LOG
-	local i
-	for i in $(seq 150); do
-		curl -s -o /dev/null "$1" 2>/dev/null && return 0
-		kill -0 "$2" 2>/dev/null || { cat "$3" >&2; fail "$1: the server exited"; }
-		sleep 0.1
-	done
-	cat "$3" >&2
-	fail "$1 did not answer"
-}
-
 # --- certsvc, with the two reporting systems in its directory ------------
-data=$work/data
-env -u ASAN_OPTIONS "$CERTSVC" init --data "$data" --listen "127.0.0.1:$port" --public-url "$base" \
-	>"$work/init.log" 2>&1 || { cat "$work/init.log" >&2; fail "certsvc init failed"; }
-conf=$data/certsvc.conf
-sed -i 's/^pbkdf2_iter *=.*/pbkdf2_iter = 1000/' "$conf"
-if grep -q "^helper_port *=" "$conf"; then
-	sed -i "s|^helper_port *=.*|helper_port = $hport|" "$conf"
-else
-	echo "helper_port = $hport" >>"$conf"
-fi
-env -u ASAN_OPTIONS "$CERTSVC" demo --data "$data" >"$work/demo.log" 2>&1 ||
-	{ cat "$work/demo.log" >&2; fail "certsvc demo failed"; }
+svc_init "$port" "$hport"
 for rp in "zhibao $rbase 测试联网直报系统" "zhibao-clock $cbase 测试联网直报系统（时钟）"; do
 	set -- $rp
 	env -u ASAN_OPTIONS "$CERTSVC" rp add --data "$data" --id "$1" --name "$3" --type 一套表联网直报 \
 		--vendor 测试 --origin "$2" --return-url "$2/certauth/return" >>"$work/rp.log" 2>&1 ||
 		{ cat "$work/rp.log" >&2; fail "certsvc rp add $1 failed"; }
 done
-db=$data/certsvc.db
-env -u ASAN_OPTIONS "$CERTSVC" serve --data "$data" >"$work/serve.log" 2>&1 &
-pids+=($!)
-wait_http "$base/help" "${pids[-1]}" "$work/serve.log"
+svc_serve
 
 # --- the helper ---------------------------------------------------------------
-mkdir -p "$XDG_CONFIG_HOME/certhelper"
-echo "port = $hport" >"$XDG_CONFIG_HOME/certhelper/certhelper.conf"
-fp=$(openssl x509 -in "$data/ca/root.pem" -outform DER | openssl dgst -sm3 -r | cut -d' ' -f1)
-"$CERTHELPER" setup --service "$base" --root-sm3 "$fp" >"$work/setup.log" 2>&1 ||
-	{ cat "$work/setup.log" >&2; fail "certhelper setup failed"; }
-"$CERTHELPER" start >"$work/start.log" 2>&1 || { cat "$work/start.log" >&2; fail "certhelper start failed"; }
-for _ in $(seq 50); do
-	curl -s -o /dev/null "$hbase/v1/ping" && break
-	sleep 0.1
-done
-console=$("$CERTHELPER" console 2>/dev/null | head -1)
-case $console in
-"$hbase/console?token="*) ;;
-*) fail "certhelper console printed '$console'" ;;
-esac
+helper_up "$hport"
 
 # --- the reporting systems ---------------------------------------------------
 rs_setup() { # ID PORT REVOCATION
