@@ -25,25 +25,15 @@ static int
 setup(void)
 {
 	struct certauth_config cfg;
-	struct gmpki_issue_params ip;
-	X509_NAME *name = NULL;
 	EVP_PKEY *k = NULL;
-	X509 *root = NULL;
+	X509 *root;
 	int rc;
 
-	if (gmpki_init() != 0 || gmpki_sm2_keygen(&k) != 0 ||
-	    gmpki_name_parse("/C=CN/O=Fuzz/CN=Fuzz Root", &name) != 0)
+	if (gmpki_init() != 0 || gmpki_sm2_keygen(&k) != 0)
 		return -1;
-	memset(&ip, 0, sizeof(ip));
-	ip.kind = GMPKI_CERT_ROOT;
-	ip.subject = name;
-	ip.subject_key = k;
-	ip.issuer_key = k;
-	rc = gmpki_cert_issue(&ip, &root);
-	X509_NAME_free(name);
+	root = fuzz_issue(GMPKI_CERT_ROOT, "/C=CN/O=Fuzz/CN=Fuzz Root", k, NULL,
+	    k);
 	EVP_PKEY_free(k);
-	if (rc != 0)
-		return -1;
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.rp_id = "wanfeng";
 	cfg.origin = "http://127.0.0.1:8450";

@@ -26,28 +26,6 @@ static EVP_PKEY *ds_key;
 static X509 *root;
 static char *ds_pem, *root_pem;
 
-static X509 *
-issue(enum gmpki_cert_kind kind, const char *dn, EVP_PKEY *key,
-    X509 *issuer, EVP_PKEY *issuer_key)
-{
-	struct gmpki_issue_params ip;
-	X509_NAME *name = NULL;
-	X509 *x = NULL;
-
-	if (gmpki_name_parse(dn, &name) != 0)
-		abort();
-	memset(&ip, 0, sizeof(ip));
-	ip.kind = kind;
-	ip.subject = name;
-	ip.subject_key = key;
-	ip.issuer_cert = issuer;
-	ip.issuer_key = issuer_key;
-	if (gmpki_cert_issue(&ip, &x) != 0)
-		abort();
-	X509_NAME_free(name);
-	return x;
-}
-
 static void
 setup(void)
 {
@@ -58,9 +36,9 @@ setup(void)
 	if (gmpki_init() != 0 || gmpki_sm2_keygen(&rk) != 0 ||
 	    gmpki_sm2_keygen(&ds_key) != 0)
 		abort();
-	root = issue(GMPKI_CERT_ROOT, "/C=CN/O=Fuzz/CN=Fuzz Root", rk, NULL,
+	root = fuzz_issue(GMPKI_CERT_ROOT, "/C=CN/O=Fuzz/CN=Fuzz Root", rk, NULL,
 	    rk);
-	ds = issue(GMPKI_CERT_DOCSIGN, "/C=CN/O=Fuzz/CN=Fuzz 目录签名", ds_key,
+	ds = fuzz_issue(GMPKI_CERT_DOCSIGN, "/C=CN/O=Fuzz/CN=Fuzz 目录签名", ds_key,
 	    root, rk);
 	if (gmpki_cert_to_pem(ds, &ds_pem, &n) != 0 ||
 	    gmpki_cert_to_pem(root, &root_pem, &n) != 0)

@@ -30,30 +30,6 @@ lookup(void *arg, const ASN1_INTEGER *serial, struct gmpki_ocsp_status *st)
 	return 0;
 }
 
-static X509 *
-issue(enum gmpki_cert_kind kind, const char *dn, EVP_PKEY *key,
-    X509 *issuer, EVP_PKEY *issuer_key)
-{
-	struct gmpki_issue_params ip;
-	X509_NAME *name = NULL;
-	X509 *x = NULL;
-
-	if (gmpki_name_parse(dn, &name) != 0)
-		abort();
-	memset(&ip, 0, sizeof(ip));
-	ip.kind = kind;
-	ip.subject = name;
-	ip.subject_key = key;
-	ip.issuer_cert = issuer;
-	ip.issuer_key = issuer_key;
-	if (kind == GMPKI_CERT_EE_SIGN)
-		ip.uscc = "91350100M000100Y43";
-	if (gmpki_cert_issue(&ip, &x) != 0)
-		abort();
-	X509_NAME_free(name);
-	return x;
-}
-
 static void
 setup(void)
 {
@@ -62,9 +38,9 @@ setup(void)
 	if (gmpki_init() != 0 || gmpki_sm2_keygen(&ca_key) != 0 ||
 	    gmpki_sm2_keygen(&k) != 0)
 		abort();
-	ca = issue(GMPKI_CERT_ROOT, "/C=CN/O=Fuzz/CN=Fuzz CA", ca_key, NULL,
+	ca = fuzz_issue(GMPKI_CERT_ROOT, "/C=CN/O=Fuzz/CN=Fuzz CA", ca_key, NULL,
 	    ca_key);
-	ee = issue(GMPKI_CERT_EE_SIGN, "/C=CN/O=测试企业/CN=user01", k, ca,
+	ee = fuzz_issue(GMPKI_CERT_EE_SIGN, "/C=CN/O=测试企业/CN=user01", k, ca,
 	    ca_key);
 	EVP_PKEY_free(k);
 }
